@@ -1,0 +1,132 @@
+"""The `advisor` command line. Errors are printed as one clear line, never as a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import AdvisorError
+
+
+def _settings(corpus: str | None = None, index: str | None = None) -> Settings:
+    return Settings.from_env(
+        corpus_dir=Path(corpus) if corpus else None,
+        index_dir=Path(index) if index else None,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Role Advisor: answers about job roles (requirements, pay, career growth), cited from role documents.
+
+    Settings come from ADVISOR_* environment variables (see the README); options override them.
+    """
+
+
+@main.command("index")
+@click.option(
+    "--corpus", type=click.Path(file_okay=False), help="Folder of role documents [ADVISOR_CORPUS_DIR, corpus]."
+)
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+@click.option("--full", is_flag=True, help="Re-embed everything instead of re-using unchanged chunks.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def index_cmd(corpus: str | None, index: str | None, full: bool, as_json: bool) -> None:
+    """Build or update the index from the corpus and print the build report.
+
+    Unchanged documents are not embedded again; files that cannot be read are skipped with their reason.
+
+    \b
+    Examples:
+      advisor index
+      advisor index --corpus my-roles --index my-index --full
+    """
+    from .indexer import build
+
+    with _errors():
+        report = build(_settings(corpus, index), full=full)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+
+
+@main.command("ask")
+@click.argument("question")
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (Answer.to_dict()).")
+def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
+    """Answer one question from the index, with its cited passages.
+
+    \b
+    Examples:
+      advisor ask "How much does an ML Performance Architect make?"
+      advisor ask --json "What degree does a Senior Cloud Engineer need?"
+    """
+    from .advisor import Advisor
+
+    with _errors():
+        advisor = Advisor.load(settings=_settings(index=index))
+        answer = advisor.ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    for c in answer.citations:
+        click.echo(f"\n[{c.n}] {c.role} > {c.section} ({c.source})")
+        click.echo("    " + c.text.replace("\n", "\n    "))
+
+
+@main.command("eval")
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+@click.option(
+    "--questions",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Question set (YAML) [eval/questions.yaml].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-case results as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Show every case, not only failures.")
+def eval_cmd(index: str | None, questions: str | None, as_json: bool, verbose: bool) -> None:
+    """Measure retrieval (hit@k, MRR), fact accuracy, citation accuracy and abstention accuracy.
+
+    Exits with status 1 when a metric is below its threshold in the question set.
+    """
+    from .advisor import Advisor
+    from .evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
+
+    with _errors():
+        advisor = Advisor.load(settings=_settings(index=index))
+        suite = load_cases(Path(questions) if questions else DEFAULT_QUESTIONS)
+        result = evaluate(advisor, suite)
+    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format(verbose=verbose))
+    if not result.passed:
+        sys.exit(1)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+def serve_cmd(host: str, port: int, index: str | None) -> None:
+    """Serve the web chat."""
+    from .advisor import Advisor
+    from .web import launch
+
+    with _errors():
+        advisor = Advisor.load(settings=_settings(index=index))
+    launch(advisor, host=host, port=port)
+
+
+class _errors:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is not None and isinstance(exc, AdvisorError):
+            raise click.ClickException(str(exc))
+        return False
+
+
+if __name__ == "__main__":
+    main()

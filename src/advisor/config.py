@@ -1,0 +1,80 @@
+"""One settings object, read from ADVISOR_* environment variables and validated when created."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    max_tokens: int = 200
+    overlap_tokens: int = 40
+    encoding: str = "cl100k_base"
+
+    def __post_init__(self) -> None:
+        if self.max_tokens < 16:
+            raise ConfigError(f"chunk max_tokens must be at least 16, got {self.max_tokens}.")
+        if not 0 <= self.overlap_tokens < self.max_tokens // 2 + 1:
+            raise ConfigError(
+                f"chunk overlap_tokens must be between 0 and half of max_tokens ({self.max_tokens // 2}), "
+                f"got {self.overlap_tokens}."
+            )
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {"max_tokens": self.max_tokens, "overlap_tokens": self.overlap_tokens, "encoding": self.encoding}
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = DEFAULT_MODEL
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    embed_batch_size: int = 32
+    max_question_chars: int = MAX_QUESTION_CHARS
+    keep_generations: int = 2
+
+    def __post_init__(self) -> None:
+        if self.embed_batch_size < 1:
+            raise ConfigError(f"ADVISOR_EMBED_BATCH_SIZE must be at least 1, got {self.embed_batch_size}.")
+        if self.max_question_chars < 10:
+            raise ConfigError(f"ADVISOR_MAX_QUESTION_CHARS must be at least 10, got {self.max_question_chars}.")
+        if self.keep_generations < 1:
+            raise ConfigError(f"ADVISOR_KEEP_GENERATIONS must be at least 1, got {self.keep_generations}.")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from ADVISOR_* variables; keyword overrides (from CLI options) win when not None."""
+        env = dict(os.environ if env is None else env)
+        chunking = ChunkSettings(
+            max_tokens=_int(env, "ADVISOR_CHUNK_TOKENS", ChunkSettings.max_tokens),
+            overlap_tokens=_int(env, "ADVISOR_CHUNK_OVERLAP", ChunkSettings.overlap_tokens),
+        )
+        settings = cls(
+            corpus_dir=Path(env.get("ADVISOR_CORPUS_DIR", "corpus")),
+            index_dir=Path(env.get("ADVISOR_INDEX_DIR", "index")),
+            model=env.get("ADVISOR_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL,
+            chunking=chunking,
+            embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
+            max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
+            keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **given) if given else settings
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None

@@ -1,0 +1,101 @@
+"""Word-level helpers shared by role resolution, intent detection and sentence selection."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:'[a-z]+))?")
+
+# Abbreviations people use for role words, expanded the same way in questions and titles.
+ABBREVIATIONS = {
+    "ml": "machine learning",
+    "ai": "artificial intelligence",
+    "perf": "performance",
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "cv": "computer vision",
+    "comms": "communications",
+    "comm": "communications",
+    "eng": "engineer",
+    "engr": "engineer",
+    "arch": "architect",
+    "sys": "systems",
+    "infra": "infrastructure",
+    "mgr": "manager",
+    "dev": "developer",
+}
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be been being before below between both but by
+    can could did do does doing done down during each few for from further get gets getting give had has have
+    having he her here hers him his how i if in into is it its itself just let me more most my no nor not now of
+    off on once only or other our out over own please same she should so some such tell than that the their them
+    then there these they this those through to too under until up us very was we were what when where which
+    while who whom why will with would you your yours role roles job jobs position positions
+    know want like thing things one ones kind type someone person people really""".split()
+)
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def expand(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        out.extend(ABBREVIATIONS.get(token, token).split())
+    return out
+
+
+def singular(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def role_tokens(text: str) -> list[str]:
+    """Normalized tokens for matching role titles: lower case, abbreviations expanded, singular."""
+    return [singular(t) for t in expand([w.split("'")[0] for w in words(text)])]
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    return _stemmer.stemWord(token)
+
+
+def content_stems(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
+    """Stems of the words that carry meaning: no stop words, nothing in exclude (compared as stems)."""
+    out = set()
+    for token in expand([w.split("'")[0] for w in words(text)]):
+        if token in STOPWORDS or len(token) < 2:
+            continue
+        s = stem(token)
+        if s not in exclude:
+            out.add(s)
+    return out
+
+
+# Words a question uses for what a passage says in other words; used only to score sentences.
+RELATED = {
+    "degre": {"bachelor", "master", "phd", "ph", "msc", "educ", "educat"},
+    "studi": {"degre", "bachelor", "master", "educ", "field"},
+    "educ": {"degre", "bachelor", "master", "phd", "ph"},
+    "earn": {"salari", "compens", "pay"},
+    "salari": {"compens", "pay", "median"},
+    "pay": {"salari", "compens"},
+    "grow": {"growth", "advanc", "progress", "senior", "transit"},
+    "growth": {"grow", "advanc", "progress"},
+    "advanc": {"growth", "progress", "promot"},
+    "languag": {"python", "c++", "java", "program"},
+    "tool": {"terraform", "ansibl", "framework"},
+    "certif": {"certif", "licens"},
+    "experi": {"year"},
+    "outlook": {"demand", "growth", "grow"},
+    "remot": {"hybrid"},
+}
