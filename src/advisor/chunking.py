@@ -111,9 +111,9 @@ def _split_long(text: str, start: int, end: int, settings: ChunkSettings) -> Ite
     enc = get_encoding(settings.encoding)
     tokens = enc.encode(text[start:end], disallowed_special=())
     _decoded, offsets = enc.decode_with_offsets(tokens)
-    step = max(1, settings.max_tokens - settings.overlap_tokens)
     # Windows a little under budget: re-encoding a cut span can merge tokens differently at its edges.
     width = max(1, settings.max_tokens - 4)
+    step = max(1, width - settings.overlap_tokens)
     i = 0
     while i < len(tokens):
         j = min(len(tokens), i + width)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor import Advisor
+from advisor.errors import BadQuestionError
+
+
+def test_pay_question_gives_the_salary_section_figures_with_citations(advisor: Advisor) -> None:
+    answer = advisor.ask("How much does an ML Performance Architect make?")
+    assert not answer.abstained and answer.role == "ML Performance Architect" and answer.intent == "pay"
+    assert "$185,000 - $205,000" in answer.text and "$150,000 - $230,000" in answer.text
+    cited = answer.citations[0]
+    assert cited.section == "Salary Ranges (US Market, 2024) > ML Performance Architect (Estimated)"
+    assert cited.source == "ml-performance-architect.md" and "Median Salary" in cited.text
+    # Every statement carries a marker that points at a citation.
+    statements = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    numbers = {c.n for c in answer.citations}
+    assert statements and all(int(re.search(r"\[(\d+)\]$", s).group(1)) in numbers for s in statements)
+
+
+def test_related_role_figures_are_never_presented_as_the_asked_roles(advisor: Advisor) -> None:
+    answer = advisor.ask("How much does an ML Performance Architect make?")
+    for figure in ("$171,000", "$195,523", "$157,969"):
+        assert figure not in answer.text
+
+
+def test_a_related_role_named_in_another_document_is_answered_with_its_origin(advisor: Advisor) -> None:
+    answer = advisor.ask("What does a machine learning engineer earn?")
+    assert not answer.abstained and answer.role == "Machine Learning Engineer"
+    assert "$157,969" in answer.text and "$185,000" not in answer.text
+    assert "ML Performance Architect document" in answer.text
+    assert all(c.section.endswith("Machine Learning Engineer") for c in answer.citations)
+
+
+def test_pay_for_a_role_without_pay_figures_abstains_without_any_figure(advisor: Advisor) -> None:
+    answer = advisor.ask("What is the salary of a Senior Cloud Engineer?")
+    assert answer.abstained and answer.role == "Senior Cloud Engineer" and answer.intent == "pay"
+    assert "$" not in answer.text and not answer.citations
+    assert "Required Skills and Qualifications" in answer.text  # says what the document does cover
+
+
+def test_unknown_role_and_off_topic_questions_abstain(advisor: Advisor) -> None:
+    nurse = advisor.ask("How much does a registered nurse earn?")
+    assert nurse.abstained and "registered nurse" in nurse.text and "Senior Cloud Engineer" in nurse.text
+    france = advisor.ask("What is the capital of France?")
+    assert france.abstained and not france.citations
+
+
+def test_follow_up_takes_the_role_from_history(advisor: Advisor) -> None:
+    first = "Tell me about the Senior Cloud Engineer role."
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).text}]
+    answer = advisor.ask("Which automation tools should I know?", history)
+    assert answer.role == "Senior Cloud Engineer" and not answer.abstained
+    assert "automation tools" in answer.text
+    assert all(c.role == "Senior Cloud Engineer" for c in answer.citations)
+
+
+def test_follow_up_naming_another_role_keeps_the_topic(advisor: Advisor) -> None:
+    history = [{"role": "user", "content": "What does an ML Performance Architect earn?"}]
+    answer = advisor.ask("And a Senior Cloud Engineer?", history)
+    assert answer.abstained and answer.intent == "pay" and "$" not in answer.text
+
+
+def test_answer_to_dict_contract(advisor: Advisor) -> None:
+    data = advisor.ask("What degree does a Senior Cloud Engineer need?").to_dict()
+    assert set(data) == {"answer", "citations", "role", "intent", "abstained"}
+    assert data["citations"] and set(data["citations"][0]) == {"n", "role", "section", "source", "text", "score"}
+    assert isinstance(data["citations"][0]["score"], float)
+    assert "Bachelor's degree in Computer Science" in data["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "message"),
+    [
+        ("", None, "empty"),
+        ("   \n ", None, "empty"),
+        ("x" * 5000, None, "limit is 2000"),
+        (42, None, "must be text"),
+        ("What do they earn?", "not a list", "history must be a list"),
+        ("What do they earn?", [{"content": "hi"}], "history[0]"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(advisor: Advisor, question: object, history: object, message: str) -> None:
+    with pytest.raises(BadQuestionError, match=re.escape(message)):
+        advisor.ask(question, history)  # type: ignore[arg-type]

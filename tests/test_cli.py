@@ -1,0 +1,71 @@
+"""The console script, run for real in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from advisor import Settings
+
+from .conftest import ROOT
+
+
+def _run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "advisor", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
+        timeout=300,
+    )
+
+
+def test_ask_json_answers_with_citations(product_settings: Settings) -> None:
+    result = _run(
+        "ask", "--index", str(product_settings.index_dir), "--json", "How much does an ML Performance Architect make?"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "$185,000 - $205,000" in data["answer"] and not data["abstained"]
+    assert data["citations"][0]["section"].endswith("ML Performance Architect (Estimated)")
+
+
+def test_ask_text_prints_the_passages(product_settings: Settings) -> None:
+    result = _run("ask", "--index", str(product_settings.index_dir), "What is the salary of a Senior Cloud Engineer?")
+    assert result.returncode == 0
+    assert "no information on pay" in result.stdout
+
+
+def test_index_command_prints_the_report(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Harbor Pilot\n\nGuides ships into port.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    result = _run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode == 0, result.stderr
+    assert "2 files: 1 indexed, 1 skipped" in result.stdout and "empty.txt: empty file" in result.stdout
+    again = _run("index", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--json")
+    assert json.loads(again.stdout)["up_to_date"] is True
+
+
+def test_errors_are_one_clear_line_without_traceback(tmp_path: Path, product_settings: Settings) -> None:
+    missing = _run("ask", "--index", str(tmp_path / "nowhere"), "What do they earn?")
+    assert missing.returncode == 1
+    assert "No index in" in missing.stderr and "Traceback" not in missing.stderr
+    empty = _run("ask", "--index", str(product_settings.index_dir), "  ")
+    assert empty.returncode == 1 and "The question is empty" in empty.stderr and "Traceback" not in empty.stderr
+    bad_env = _run("index", env={"ADVISOR_CHUNK_TOKENS": "lots"})
+    assert bad_env.returncode == 1 and "ADVISOR_CHUNK_TOKENS must be a whole number" in bad_env.stderr
+    no_corpus = _run("index", "--corpus", str(tmp_path / "nothing"), "--index", str(tmp_path / "i"))
+    assert no_corpus.returncode == 1 and "does not exist" in no_corpus.stderr
+
+
+def test_help_lists_the_commands() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    for command in ("index", "ask", "eval", "serve"):
+        assert command in result.stdout
