@@ -28,7 +28,7 @@ _INTENT_WORDS = frozenset(
     stem(w)
     for w in """need needs require required requirement requirements qualification qualifications skill skills
     pay paid salary salaries earn earns make makes much money compensation wage wages income
-    grow growth career path advance advancement progression future outlook opportunity opportunities
+    grow growth career path advance advancement progression
     responsibility responsibilities duty duties do does day typical task tasks become get into""".split()
 )
 
@@ -45,6 +45,8 @@ class Unit:
     intents: frozenset[str]
     overlap: float
     has_figure: bool
+    listed: bool = False
+    own_evidence: bool = False
     score: float = 0.0
 
 
@@ -94,21 +96,26 @@ def is_overview(query: Query, subject: str) -> bool:
 def _candidates(hit: Hit, rank: int, topic: set[str]) -> list[Unit]:
     chunk = hit.chunk
     section_int = section_intents(chunk.section)
-    section_terms = content_stems(chunk.section)
+    headings = chunk.section.split(" > ")
+    deepest, ancestors = content_stems(headings[-1]), content_stems(" ".join(headings[:-1]))
     out: list[Unit] = []
     current_label = ""
-    for start, end in units(chunk.text):
+    spans = list(units(chunk.text))
+    for i, (start, end) in enumerate(spans):
         text = chunk.text[start:end]
-        if not is_list_item(text):
-            if text.rstrip().endswith(":"):
-                current_label = text
-                continue
+        listed = is_list_item(text)
+        nested_next = i + 1 < len(spans) and _indent(chunk.text, spans[i + 1][0]) > _indent(chunk.text, start)
+        if text.rstrip().endswith(":") or (listed and nested_next):
+            # "Key responsibilities include:" or "2. Programming Skills:" introduce what follows.
+            current_label = strip_list_marker(text) if listed else text
+            continue
+        if not listed:
             current_label = ""
-        body = strip_list_marker(text) if is_list_item(text) else text
+        body = strip_list_marker(text) if listed else text
         if len(body.split()) < 2 and not _FIGURE.search(body):
             continue
-        overlap = _covered(topic, content_stems(body) | content_stems(current_label))
-        overlap += 0.75 * _covered(topic, section_terms)
+        own = content_stems(body) | content_stems(current_label)
+        overlap = sum(_coverage(t, own, deepest, ancestors) for t in topic)
         out.append(
             Unit(
                 hit_rank=rank,
@@ -119,14 +126,28 @@ def _candidates(hit: Hit, rank: int, topic: set[str]) -> list[Unit]:
                 intents=section_int | heading_intents(current_label) | text_intents(body),
                 overlap=overlap,
                 has_figure=bool(_MONEY.search(body)),
+                listed=listed,
+                own_evidence=bool(_covered(topic, own) or text_intents(body)),
             )
         )
     return out
 
 
+def _indent(text: str, pos: int) -> int:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return pos - line_start
+
+
 def _covered(topic: set[str], terms: set[str]) -> int:
     """How many of the question's topic words the text says, in those words or related ones."""
     return sum(1 for t in topic if t in terms or RELATED.get(t, set()) & terms)
+
+
+def _coverage(term: str, own: set[str], deepest: set[str], ancestors: set[str]) -> float:
+    """A topic word said by the sentence itself or by its own heading counts fully; by a parent heading, less."""
+    if _covered({term}, own) or _covered({term}, deepest):
+        return 1.0
+    return 0.75 if _covered({term}, ancestors) else 0.0
 
 
 def _score(intent: str, unit: Unit, best_overlap: float, hit: Hit, overview: bool) -> float:
@@ -147,6 +168,10 @@ def _score(intent: str, unit: Unit, best_overlap: float, hit: Hit, overview: boo
             score += 3.0 * unit.overlap / best_overlap
         if score == 0.0 and intent == "other" and hit.dense_score >= MIN_DENSE_SUPPORT:
             score = 0.5
+        if not unit.listed and not unit.own_evidence:
+            # A connecting or summary sentence ("By focusing on these areas...") is about its section only
+            # in general; the items of the section say the specifics.
+            score *= 0.5
     return score + 0.5 / (unit.hit_rank + 1) if score > 0 else 0.0
 
 
@@ -154,10 +179,23 @@ def _render(query: Query, hits: Sequence[Hit], chosen: list[Unit], subject: str,
     numbers: dict[int, int] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     lines = []
+    shown_label = None
     for unit in chosen:
         n = numbers.setdefault(unit.hit_rank, len(numbers) + 1)
         spans.setdefault(unit.hit_rank, []).append((unit.start, unit.end))
-        lines.append(f"- {_with_label(unit)} [{n}]")
+        label_text = _label(unit)
+        if label_text is None:
+            lines.append(f"- {unit.text} [{n}]")
+        elif label_text == shown_label:
+            lines.append(f"  - {unit.text} [{n}]")
+        elif label_text.endswith(":"):
+            # A short label ("Most positions require:") gives a bare list item its meaning; items under
+            # the same label are grouped under it.
+            lines.append(f"- {label_text}")
+            lines.append(f"  - {unit.text} [{n}]")
+        else:
+            lines.append(f"- {label_text}: {unit.text} [{n}]")
+        shown_label = label_text
     citations = tuple(
         Citation(
             n=n,
@@ -182,11 +220,11 @@ def _render(query: Query, hits: Sequence[Hit], chosen: list[Unit], subject: str,
     )
 
 
-def _with_label(unit: Unit) -> str:
-    # A short label gives a bare list item its meaning ("Most positions require: ...").
-    if unit.label and len(unit.label) <= 60 and not unit.label.rstrip(":").endswith("include"):
-        return f"{unit.label} {unit.text}"
-    return unit.text
+def _label(unit: Unit) -> str | None:
+    """The label to show with a list item, if it adds meaning: short, and not a bare "...include:"."""
+    if not unit.label or len(unit.label) > 60 or unit.label.rstrip(":").endswith("include"):
+        return None
+    return unit.label if unit.label.endswith(":") else unit.label + ":"
 
 
 def abstain(query: Query, reason: str, covered: Sequence[str]) -> Answer:

@@ -11,7 +11,7 @@ from .errors import BadQuestionError
 from .intent import question_intent
 from .lexical import content_stems, role_tokens, stem
 from .records import Query
-from .roles import RoleMatch, RoleResolver
+from .roles import RoleMatch, RoleResolver, without_role
 
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|for|what of|ok,? and)\b", re.I)
 _BARE_WORDS = frozenset(stem(w) for w in "and what about how same also then again ok okay".split())
@@ -32,9 +32,17 @@ def user_turns(history: Sequence[Any] | None) -> list[str]:
     return turns
 
 
-def make_query(question: str, history: Sequence[Any] | None, resolver: RoleResolver) -> tuple[Query, RoleMatch]:
+def make_query(
+    question: str, history: Sequence[Any] | None, resolver: RoleResolver, role: str | None = None
+) -> tuple[Query, RoleMatch]:
+    """role, when given (a role picker), applies to questions that name no role of their own."""
     match = resolver.resolve(question)
-    intent = question_intent(question)
+    # Role names say nothing about the topic ("machine learning" is not a wish to learn).
+    intent = question_intent(without_role(question, match.role or match.asked or ""))
+    if role is not None and match.role is None and match.asked is None:
+        if role not in resolver.roles:
+            raise BadQuestionError(f"Unknown role {role!r}; the roles are: {', '.join(resolver.roles)}.")
+        match = RoleMatch(role=role)
     role_from_history = intent_from_history = False
     earlier = list(reversed(user_turns(history)))
     if match.role is None and match.asked is None:

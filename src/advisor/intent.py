@@ -11,7 +11,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "pay": re.compile(
         r"\b(salar(y|ies)|pay(s|ing)?|paid|earn(s|ing|ings)?|compensat\w*|wages?|income|bonus(es)?|"
         r"how much (do|does|can|will|would|could)\b|make (a|per) (year|month|hour)|rsus?|stock options?|"
-        r"money|remuneration|perks|benefits)\b",
+        r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?)\b",
         re.I,
     ),
     "responsibilities": re.compile(
@@ -27,7 +27,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "requirements": re.compile(
         r"\b(degrees?|educat\w*|qualif\w*|requir\w*|prerequisites?|certif\w*|skills?|experience|background|"
-        r"stud(y|ies|ying)|learn\w*|majors?|ph\.?d|master'?s|bachelor'?s|should i know|need to know|"
+        r"stud(y|ies|ying)|learn|majors?|ph\.?d|master'?s|bachelor'?s|should i know|need to know|"
         r"tools?|languages?|frameworks?|become an?|get into|get hired|expertise|years)\b",
         re.I,
     ),

@@ -96,6 +96,17 @@ RELATED = {
     "tool": {"terraform", "ansibl", "framework"},
     "certif": {"certif", "licens"},
     "experi": {"year"},
-    "outlook": {"demand", "growth", "grow"},
+    "outlook": {"demand"},
     "remot": {"hybrid"},
+    "move": {"transit", "advanc"},
+    "benefit": {"perk", "insur", "401"},
+    "rais": {"increas"},
 }
+
+
+def expansion(text: str) -> str:
+    """Related words for a question's words, as text for a lexical search ("outlook" -> "demand growth")."""
+    extra: list[str] = []
+    for s in content_stems(text):
+        extra.extend(sorted(RELATED.get(s, ())))
+    return " ".join(extra)

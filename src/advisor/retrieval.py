@@ -3,6 +3,7 @@ restricted to a set of chunks, with the passages of sections matching the intent
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ import numpy as np
 from .embedding import Embedder
 from .index_store import StoredIndex
 from .intent import passage_intents, primary_heading
+from .lexical import expansion
 from .records import Chunk, Hit
 from .roles import names_role
 
@@ -32,15 +34,16 @@ def rank_hits(
     fused: dict[int, float],
     intent_of: Sequence[frozenset[str]],
     intent: str | None,
-    boosted: set[int] = frozenset(),
+    boosted: frozenset[int] | set[int] = frozenset(),
+    first: frozenset[int] | set[int] = frozenset(),
 ) -> list[int]:
-    """Items ordered by (matches the intent, fused score); a boosted item counts as one extra first place
-    in the fusion."""
+    """Items ordered by (matches the intent, is in first, fused score); a boosted item counts as one extra
+    first place in the fusion."""
     specific = intent is not None and intent != "other"
 
-    def key(i: int) -> tuple[bool, float]:
+    def key(i: int) -> tuple[bool, bool, float]:
         bonus = 1.0 / (RRF_K + 1) if i in boosted else 0.0
-        return (specific and intent in intent_of[i], fused[i] + bonus)
+        return (specific and intent in intent_of[i], i in first, fused[i] + bonus)
 
     return sorted(fused, key=key, reverse=True)
 
@@ -57,6 +60,10 @@ class Retriever:
         self.embedder = embedder
         self.chunks: tuple[Chunk, ...] = stored.chunks
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
+        first_of: dict[tuple[str, str], int] = {}
+        for i, c in enumerate(self.chunks):
+            first_of.setdefault((c.doc_id, c.section), i)
+        self._section_start = [first_of[(c.doc_id, c.section)] for c in self.chunks]
         self.intents: list[frozenset[str]] = [passage_intents(c.section, c.text) for c in self.chunks]
         self.primary: list[frozenset[str]] = [
             frozenset(i for i in intents if primary_heading(c.section, i))
@@ -79,15 +86,18 @@ class Retriever:
             return []
         depth = min(len(ids), max(k * 4, 32))
         dense_ids, dense_scores = self._dense(text, ids, depth)
-        lexical_ids = self._bm25(text, ids, depth)
+        lexical_ids = self._bm25(f"{text} {expansion(text)}", ids, depth)
         fused = reciprocal_rank_fusion([dense_ids, lexical_ids])
         dense_rank = {i: r for r, i in enumerate(dense_ids, start=1)}
         lexical_rank = {i: r for r, i in enumerate(lexical_ids, start=1)}
         dense_score = dict(zip(dense_ids, dense_scores, strict=True))
         boosted = {i for i in fused if intent in self.primary[i]}
-        if subject:
-            boosted |= {i for i in fused if names_role(self.chunks[i].section, subject)}
-        order = rank_hits(fused, self.intents, intent, boosted)[:k]
+        # The role's own section ("ML Performance Architect (Estimated)") comes before related roles' rows.
+        own = {i for i in fused if subject and names_role(self.chunks[i].section, subject)}
+        order = self._with_section_starts(rank_hits(fused, self.intents, intent, boosted, own)[:k], ids)
+        # A section start added for its follower shares the follower's score.
+        for before, after in itertools.pairwise(order):
+            fused.setdefault(before, fused.get(after, 0.0))
         return [
             Hit(
                 chunk=self.chunks[i],
@@ -99,6 +109,19 @@ class Retriever:
             )
             for i in order
         ]
+
+    def _with_section_starts(self, order: list[int], allowed: np.ndarray) -> list[int]:
+        """Put the first chunk of a section right before a later chunk of it that was found: a section's
+        opening ("Their core responsibilities include: 1. ...") is where its content starts."""
+        allowed_set = set(allowed.tolist())
+        out: list[int] = []
+        for i in order:
+            first = self._section_start[i]
+            if first != i and first not in out and first in allowed_set:
+                out.append(first)
+            if i not in out:
+                out.append(i)
+        return out
 
     def _dense(self, text: str, ids: np.ndarray, depth: int) -> tuple[list[int], list[float]]:
         query = self.embedder.embed_query(text).reshape(1, -1)

@@ -159,6 +159,8 @@ def without_role(question: str, role: str) -> str:
     """The question minus the words naming the role: once retrieval is restricted to the role, they only
     add noise (every passage of the role shares them)."""
     names = set(role_tokens(role))
+    if not names:
+        return question
     kept = [w for w in re.findall(r"\S+", question) if not set(role_tokens(w)) or not set(role_tokens(w)) <= names]
     return " ".join(kept) or question
 
