@@ -1,5 +1,5 @@
-"""Start the Role Advisor web chat: bring the index up to date (incremental, instant when nothing changed),
-then serve on ADVISOR_HOST:ADVISOR_PORT (default 127.0.0.1:7860)."""
+"""Start Role Advisor: bring the index up to date (incremental, instant when nothing changed), then serve the web
+chat, the HTTP API and widget.js on ADVISOR_HOST:ADVISOR_PORT (default 127.0.0.1:7860)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,23 @@ import os
 import sys
 
 from advisor import Advisor, AdvisorError, Settings
+from advisor.config import ServerSettings
 from advisor.indexer import build
-from advisor.web import launch
+from advisor.server import serve
 
 
 def main() -> int:
-    settings = Settings.from_env()
     try:
-        report = build(settings)
-        print(report.format(), flush=True)
+        settings = Settings.from_env()
+        server_settings = ServerSettings.from_env()
+        print(build(settings).format(), flush=True)
         advisor = Advisor.load(settings=settings)
     except AdvisorError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    launch(advisor, host=os.environ.get("ADVISOR_HOST", "127.0.0.1"), port=int(os.environ.get("ADVISOR_PORT", "7860")))
+    host = os.environ.get("ADVISOR_HOST", "127.0.0.1")
+    port = int(os.environ.get("ADVISOR_PORT", "7860"))
+    serve(advisor, host=host, port=port, settings=server_settings)
     return 0
 
 

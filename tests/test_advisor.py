@@ -16,7 +16,9 @@ def test_pay_question_gives_the_salary_section_figures_with_citations(advisor: A
     assert cited.section == "Salary Ranges (US Market, 2024) > ML Performance Architect (Estimated)"
     assert cited.source == "ml-performance-architect.md" and "Median Salary" in cited.text
     # Every statement carries a marker that points at a citation.
-    statements = [line for line in answer.text.splitlines() if line.lstrip().startswith("- ") and not line.endswith(":")]
+    statements = [
+        line for line in answer.text.splitlines() if line.lstrip().startswith("- ") and not line.endswith(":")
+    ]
     numbers = {c.n for c in answer.citations}
     assert statements and all(int(re.search(r"\[(\d+)\]$", s).group(1)) in numbers for s in statements)
 

@@ -62,15 +62,17 @@ class Advisor:
     def generation(self) -> str:
         return self.stored.generation
 
-    def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None) -> Answer:
-        plan = self.plan(question, history)
+    def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Answer:
+        """Answer a question; history holds earlier {"role", "content"} messages; role (optional) is the role
+        to assume when the question and its history name none."""
+        plan = self.plan(question, history, role)
         if plan.early is not None:
             return plan.early
         answer = compose(plan.query, plan.hits, plan.subject, source_note=plan.note) if plan.subject else None
         return answer or self._no_support(plan.query)
 
-    def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None) -> Plan:
-        query, match = make_query(self._validate(question), history, self.resolver)
+    def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
+        query, match = make_query(self._validate(question), history, self.resolver, role)
         if match.unknown:
             reason = f"The role documents do not cover the role “{match.asked}”, so I cannot answer that."
             return Plan(query, early=abstain(query, reason, [f"roles: {', '.join(self.roles)}"]))

@@ -104,18 +104,41 @@ def eval_cmd(index: str | None, questions: str | None, as_json: bool, verbose: b
         sys.exit(1)
 
 
+@main.command("gaps")
+@click.option("--limit", default=50, show_default=True, help="How many questions to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def gaps_cmd(limit: int, as_json: bool) -> None:
+    """List the questions the documents did not cover (abstained or thumbs down), most frequent first,
+    grouped by role and topic, from the local store (ADVISOR_FEEDBACK_DB)."""
+    from .config import ServerSettings
+    from .store import Store, format_gaps
+
+    with _errors():
+        settings = ServerSettings.from_env()
+        if not settings.feedback_db.exists():
+            click.echo(f"No questions recorded yet ({settings.feedback_db} does not exist).")
+            return
+        gaps = Store(settings.feedback_db, settings.retention_days).gaps(limit)
+    click.echo(json.dumps([g.__dict__ for g in gaps], indent=2) if as_json else format_gaps(gaps))
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
 @click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
 def serve_cmd(host: str, port: int, index: str | None) -> None:
-    """Serve the web chat."""
+    """Serve the web chat, the HTTP API (/api, /docs) and widget.js from an existing index.
+
+    Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins).
+    """
     from .advisor import Advisor
-    from .web import launch
+    from .config import ServerSettings
+    from .server import serve
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
-    launch(advisor, host=host, port=port)
+        server_settings = ServerSettings.from_env()
+    serve(advisor, host=host, port=port, settings=server_settings)
 
 
 class _errors:

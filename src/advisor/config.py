@@ -78,3 +78,47 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Settings of the web server: who may embed and call it, and the limits it enforces."""
+
+    allowed_origins: tuple[str, ...] = ()
+    feedback_db: Path = Path("feedback.sqlite3")
+    store_questions: bool = True
+    retention_days: int = 90
+    rate_limit_per_minute: int = 30
+    max_concurrent: int = 4
+    max_waiting: int = 16
+    max_body_bytes: int = 16_384
+
+    def __post_init__(self) -> None:
+        for origin in self.allowed_origins:
+            if origin == "*" or not origin.startswith(("http://", "https://")) or origin.endswith("/"):
+                raise ConfigError(
+                    f"ADVISOR_ALLOWED_ORIGINS takes exact origins such as https://careers.example.com "
+                    f"(scheme and host, no path, no '*'); got {origin!r}."
+                )
+        for name in ("retention_days", "rate_limit_per_minute", "max_concurrent", "max_body_bytes"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
+        if self.max_waiting < 0:
+            raise ConfigError(f"max_waiting must be 0 or more, got {self.max_waiting}.")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> ServerSettings:
+        env = dict(os.environ if env is None else env)
+        origins = tuple(o.strip() for o in env.get("ADVISOR_ALLOWED_ORIGINS", "").split(",") if o.strip())
+        settings = cls(
+            allowed_origins=origins,
+            feedback_db=Path(env.get("ADVISOR_FEEDBACK_DB", "feedback.sqlite3")),
+            store_questions=env.get("ADVISOR_STORE_QUESTIONS", "1").strip().lower() not in ("0", "false", "no", "off"),
+            retention_days=_int(env, "ADVISOR_RETENTION_DAYS", 90),
+            rate_limit_per_minute=_int(env, "ADVISOR_RATE_LIMIT", 30),
+            max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", 4),
+            max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
+            max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
+        )
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(settings, **given) if given else settings

@@ -1,8 +1,16 @@
-"""A minimal web chat over Advisor (Gradio). It calls Advisor and nothing below it."""
+"""The web chat (Gradio Blocks): streaming answers, collapsible sources with the cited sentences highlighted,
+a role picker, example questions, thumbs up/down, and a "new chat" button. It calls Advisor and nothing below it.
+
+Text from documents and questions is escaped before display, so it is always shown as text; Gradio's HTML
+sanitizing stays on as a second line of defence.
+"""
 
 from __future__ import annotations
 
+import html
 import os
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # No calls home: the server runs offline and sends nothing about its users anywhere.
@@ -12,7 +20,8 @@ import gradio as gr
 
 from .advisor import Advisor
 from .errors import AdvisorError
-from .records import Answer
+from .records import Answer, Citation
+from .store import Store
 
 EXAMPLES = [
     "How much does an ML Performance Architect make?",
@@ -20,47 +29,120 @@ EXAMPLES = [
     "What is the career path for a Senior Credit Risk Analyst?",
     "What does a Senior Computer Vision Engineer do?",
 ]
+ANY_ROLE = "Any role"
+NOT_COVERED = "⚠️ **Not covered by the role documents**"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
 
 
-def render(answer: Answer) -> str:
-    """The answer, then its sources: role, section, file and the passage, quoted as text."""
+def as_text(text: str) -> str:
+    """Text shown literally by a Markdown renderer: no HTML, no links, no emphasis of its own."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def highlighted(citation: Citation) -> str:
+    """The passage with the sentences the answer cites marked, each line kept as a line."""
+    out, pos = [], 0
+    for start, end in sorted(citation.sentences):
+        out.append(as_text(citation.text[pos:start]))
+        out.append("<mark>" + as_text(citation.text[start:end]) + "</mark>")
+        pos = end
+    out.append(as_text(citation.text[pos:]))
+    return "".join(out).replace("\n", "  \n")
+
+
+def answer_messages(answer: Answer) -> list[dict[str, Any]]:
+    """The answer as chat messages: the text, then one collapsible message per cited passage."""
     if answer.abstained:
-        return "**Not covered by the role documents.** " + answer.text
-    parts = [answer.text, "", "**Sources**"]
+        return [{"role": "assistant", "content": f"{NOT_COVERED}\n\n{as_text(answer.text)}"}]
+    messages = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
     for c in answer.citations:
-        passage = "\n".join("> " + line for line in c.text.splitlines())
-        parts.append(f"\n[{c.n}] **{c.role}** › {c.section} — `{c.source}`\n\n{passage}")
-    return "\n".join(parts)
+        title = f"[{c.n}] {c.role} › {c.section} — {c.source}"
+        messages.append(
+            {"role": "assistant", "content": highlighted(c), "metadata": {"title": title, "status": "done"}}
+        )
+    return messages
 
 
-def build_ui(advisor: Advisor) -> gr.ChatInterface:
-    def respond(message: str, history: list[dict[str, Any]]) -> str:
-        turns = [{"role": m["role"], "content": _text(m.get("content"))} for m in history or []]
+def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None) -> gr.Blocks:
+    advisor = get_advisor()
+
+    def respond(
+        message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any]
+    ) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any]]]:
+        chat = [*chat, {"role": "user", "content": as_text(message)}]
+        yield chat, "", state
+        current = get_advisor()
         try:
-            return render(advisor.ask(message, turns))
+            answer = current.ask(message, state["turns"], None if role in (None, "", ANY_ROLE) else role)
         except AdvisorError as exc:
-            return f"⚠️ {exc}"
+            yield [*chat, {"role": "assistant", "content": "⚠️ " + as_text(str(exc))}], "", state
+            return
+        answer_id = store.record_answer(message, answer, current.generation) if store else None
+        messages = answer_messages(answer)
+        first = len(chat)
+        # Stream the answer text word by word, then show its sources.
+        words = re.findall(r"\S+\s*", messages[0]["content"])
+        for i in range(0, len(words), 4):
+            yield [*chat, {**messages[0], "content": "".join(words[: i + 4])}], "", state
+        state = {
+            "turns": [
+                *state["turns"],
+                {"role": "user", "content": message},
+                {"role": "assistant", "content": answer.text},
+            ],
+            "answers": {**state["answers"], **{str(first + i): answer_id for i in range(len(messages))}},
+        }
+        yield [*chat, *messages], "", state
 
-    return gr.ChatInterface(
-        fn=respond,
-        title="Role Advisor",
-        description=f"Answers about {len(advisor.roles)} roles, cited from the role documents: "
-        + ", ".join(advisor.roles),
-        examples=EXAMPLES,
-        cache_examples=False,
-        api_name="ask",
-    )
+    def on_like(state: dict[str, Any], data: gr.LikeData) -> None:
+        answer_id = state["answers"].get(str(data.index if isinstance(data.index, int) else data.index[0]))
+        if store is None or answer_id is None or data.liked is None or data.liked == "":
+            return
+        store.record_feedback(answer_id, "up" if data.liked is True else "down")
+
+    def new_chat() -> tuple[list[Any], str, dict[str, Any]]:
+        return [], "", _empty_state()
+
+    def ask_role_advisor(question: str, role: str = "") -> dict[str, Any]:
+        """Answer a question about a job role (requirements, pay, career growth, responsibilities) from the
+        role documents. Returns the answer text, whether the documents do not cover it (abstained), and the
+        cited passages (role, section, source file, passage text) that every statement is taken from.
+
+        Args:
+            question: The question, e.g. "How much does an ML Performance Architect make?"
+            role: Optional role to assume when the question names none (one of the roles in the index).
+        """
+        try:
+            return get_advisor().ask(question, None, role or None).to_dict()
+        except AdvisorError as exc:
+            return {"error": str(exc)}
+
+    with gr.Blocks(title="Role Advisor") as ui:
+        gr.Markdown(
+            "# Role Advisor\nAnswers about job roles — requirements, pay, career growth — taken only from the role "
+            "documents, each statement with its source. Roles: " + as_text(", ".join(advisor.roles)) + "."
+        )
+        state = gr.State(_empty_state())
+        role = gr.Dropdown([ANY_ROLE, *advisor.roles], value=ANY_ROLE, label="Role (optional filter)")
+        chatbot = gr.Chatbot(label="Role Advisor", height=520, sanitize_html=True, elem_id="chat")
+        with gr.Row():
+            box = gr.Textbox(
+                placeholder="Ask about a role's requirements, pay or career growth…",
+                show_label=False,
+                scale=8,
+                max_length=advisor.settings.max_question_chars,
+                elem_id="question",
+            )
+            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            clear = gr.Button("New chat", scale=1, elem_id="new-chat")
+        gr.Examples(EXAMPLES, inputs=box, label="Try")
+        for trigger in (box.submit, send.click):
+            trigger(respond, [box, chatbot, role, state], [chatbot, box, state], api_visibility="undocumented")
+        clear.click(new_chat, None, [chatbot, box, state], api_visibility="undocumented")
+        chatbot.like(on_like, [state], None, api_visibility="undocumented")
+        gr.api(ask_role_advisor, api_name="ask_role_advisor")
+    return ui
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return " ".join(_text(c) for c in content)
-    if isinstance(content, dict):
-        return str(content.get("text", ""))
-    return ""
-
-
-def launch(advisor: Advisor, host: str = "127.0.0.1", port: int = 7860) -> None:
-    build_ui(advisor).launch(server_name=host, server_port=port, show_error=False)
+def _empty_state() -> dict[str, Any]:
+    return {"turns": [], "answers": {}}
