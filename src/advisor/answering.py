@@ -144,9 +144,12 @@ def _covered(topic: set[str], terms: set[str]) -> int:
 
 
 def _coverage(term: str, own: set[str], deepest: set[str], ancestors: set[str]) -> float:
-    """A topic word said by the sentence itself or by its own heading counts fully; by a parent heading, less."""
-    if _covered({term}, own) or _covered({term}, deepest):
+    """A topic word said by the sentence itself or by its own heading counts fully; by a parent heading, or
+    only in related words ("education" for "degree"), less."""
+    if term in own or term in deepest:
         return 1.0
+    if _covered({term}, own) or _covered({term}, deepest):
+        return 0.8
     return 0.75 if _covered({term}, ancestors) else 0.0
 
 

@@ -120,12 +120,22 @@
   function renderAnswer(turn) {
     var box = el("div", { class: "msg bot" + (turn.abstained ? " abstained" : "") + (turn.error ? " error" : "") });
     if (turn.abstained) box.appendChild(el("span", { class: "note" }, "Not covered by the role documents"));
-    var body = el("span", { class: "answer" }, turn.text || "");
+    var body = el("span", { class: "answer" });
+    setText(body, turn.text || "");
     box.appendChild(body);
     if (turn.citations && turn.citations.length) box.appendChild(renderCitations(turn.citations));
     log.appendChild(box);
     log.scrollTop = log.scrollHeight;
     return { box: box, body: body };
+  }
+
+  // Documents mark labels as **bold**; show them bold, with every piece inserted as text.
+  function setText(node, text) {
+    node.textContent = "";
+    text.split(/(\*\*[^*\n]+\*\*)/).forEach(function (part) {
+      if (/^\*\*[^*\n]+\*\*$/.test(part)) node.appendChild(el("strong", {}, part.slice(2, -2)));
+      else if (part) node.appendChild(document.createTextNode(part));
+    });
   }
 
   function renderCitations(citations) {
@@ -134,7 +144,9 @@
     citations.forEach(function (c) {
       var item = el("div", { class: "cite" });
       item.appendChild(el("span", { class: "cite-head" }, "[" + c.n + "] " + c.role + " › " + c.section + " — " + c.source));
-      item.appendChild(el("span", { class: "cite-text" }, c.text));
+      var passage = el("span", { class: "cite-text" });
+      setText(passage, c.text);
+      item.appendChild(passage);
       details.appendChild(item);
     });
     return details;
@@ -188,7 +200,7 @@
           turn.abstained = data.abstained;
         } else if (event === "token") {
           turn.text += data.text;
-          view.body.textContent = turn.text;
+          setText(view.body, turn.text);
         } else if (event === "done") {
           turn.text = data.answer;
           turn.answerId = data.answer_id;
