@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,11 +82,14 @@ def xss_advisor(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) ->
 
 
 @pytest.fixture(scope="module")
-def app_url(advisor: Advisor, allowed_port: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("db") / "f.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def app_url(advisor: Advisor, allowed_port: int, app_db: Path) -> Iterator[str]:
     settings = ServerSettings(
-        allowed_origins=(f"http://127.0.0.1:{allowed_port}",),
-        feedback_db=tmp_path_factory.mktemp("db") / "f.sqlite3",
-        rate_limit_per_minute=1000,
+        allowed_origins=(f"http://127.0.0.1:{allowed_port}",), feedback_db=app_db, rate_limit_per_minute=1000
     )
     with serve_app(create_app(advisor, settings)) as url:
         yield url
@@ -107,12 +112,25 @@ def _ask_in_chat(page: Page, question: str) -> None:
     box.press("Enter")
 
 
-def test_chat_page_answers_with_sources_and_new_chat_clears(page: Page, app_url: str) -> None:
+def test_chat_page_answers_with_sources_feedback_and_new_chat_clears(page: Page, app_url: str, app_db: Path) -> None:
     page.goto(app_url + "/", wait_until="load")
     _ask_in_chat(page, "How much does an ML Performance Architect make?")
     chat = page.locator("#chat")
     expect(chat).to_contain_text("Median Salary: $185,000 - $205,000 [1]", timeout=30_000)
     expect(chat).to_contain_text("[1] ML Performance Architect › Salary Ranges (US Market, 2024)")
+    chat.get_by_role("button", name="Dislike").last.click()
+    deadline = time.monotonic() + 10
+    rows: list[tuple[str, str]] = []
+    while not rows and time.monotonic() < deadline:
+        with sqlite3.connect(app_db) as con:
+            rows = con.execute(
+                "SELECT f.rating, a.question FROM feedback f JOIN answers a ON a.id = f.answer_id"
+            ).fetchall()
+        time.sleep(0.2)
+    assert rows == [("down", "How much does an ML Performance Architect make?")]
+    # A follow-up in the chat keeps the role.
+    _ask_in_chat(page, "And what degree do I need?")
+    expect(chat).to_contain_text("Master's (MSc) or Ph.D.", timeout=30_000)
     _ask_in_chat(page, "What is the salary of a Senior Cloud Engineer?")
     expect(chat).to_contain_text("Not covered by the role documents", timeout=30_000)
     page.locator("#new-chat").click()

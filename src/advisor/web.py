@@ -140,6 +140,8 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None) -> 
             trigger(respond, [box, chatbot, role, state], [chatbot, box, state], api_visibility="undocumented")
         clear.click(new_chat, None, [chatbot, box, state], api_visibility="undocumented")
         chatbot.like(on_like, [state], None, api_visibility="undocumented")
+        # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
+        chatbot.clear(_empty_state, None, [state], api_visibility="undocumented")
         gr.api(ask_role_advisor, api_name="ask_role_advisor")
     return ui
 
