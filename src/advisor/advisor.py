@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from .records import Answer, Hit, Query
 from .retrieval import Retriever
 from .roles import RoleMatch, RoleResolver, without_role
 
+log = logging.getLogger("advisor")
 SPECIFIC_INTENTS = ("pay", "requirements", "growth", "responsibilities")
 
 
@@ -54,8 +56,10 @@ class Advisor:
         settings = settings or Settings.from_env()
         if index_dir is not None:
             settings = replace(settings, index_dir=Path(index_dir))
-        stored = index_store.load(settings.index_dir)
-        _check_compatible(stored, settings)
+        stored, refused = index_store.load_serving(settings.index_dir)
+        for reason in refused:
+            log.error("Refused an index generation: %s Serving %s instead.", reason, stored.generation)
+        check_compatible(stored, settings)
         return cls(stored, settings, embedder)
 
     @property
@@ -158,7 +162,7 @@ class Advisor:
         return question
 
 
-def _check_compatible(stored: index_store.StoredIndex, settings: Settings) -> None:
+def check_compatible(stored: index_store.StoredIndex, settings: Settings) -> None:
     manifest = stored.manifest
     built_model = manifest["model"]["name"]
     built_chunking = manifest["chunking"]

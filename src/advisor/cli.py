@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -33,22 +34,58 @@ def main() -> None:
 )
 @click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
 @click.option("--full", is_flag=True, help="Re-embed everything instead of re-using unchanged chunks.")
+@click.option("--rollback", is_flag=True, help="Serve the previous generation again (no build).")
+@click.option("--watch", is_flag=True, help="Keep running and rebuild whenever files in the corpus change.")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    default=0.0,
+    show_default=True,
+    type=float,
+    help="Seconds to wait for another running build of the same index before giving up.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
-def index_cmd(corpus: str | None, index: str | None, full: bool, as_json: bool) -> None:
+def index_cmd(
+    corpus: str | None, index: str | None, full: bool, rollback: bool, watch: bool, wait_seconds: float, as_json: bool
+) -> None:
     """Build or update the index from the corpus and print the build report.
 
-    Unchanged documents are not embedded again; files that cannot be read are skipped with their reason.
+    Only new or changed documents are chunked and embedded again (unchanged chunk texts keep their vectors);
+    removed documents leave the index; files that cannot be read are skipped with their reason (a document
+    indexed before keeps its previous version). Each build publishes a new generation atomically; a running
+    server switches to it within seconds.
 
     \b
     Examples:
       advisor index
       advisor index --corpus my-roles --index my-index --full
+      advisor index --watch          # rebuild on every change in the corpus
+      advisor index --rollback       # back to the previous generation
     """
+    from . import index_store
     from .indexer import build
+    from .indexer import watch as watch_corpus
 
     with _errors():
-        report = build(_settings(corpus, index), full=full)
+        settings = _settings(corpus, index)
+        if rollback:
+            with index_store.build_lock(settings.index_dir, wait_seconds):
+                name = index_store.rollback(settings.index_dir)
+            click.echo(f"Rolled back: {settings.index_dir}/ now serves generation {name}.")
+            return
+        report = build(settings, full=full, wait_seconds=wait_seconds)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+    if watch:
+        click.echo(f"Watching {settings.corpus_dir}/ for changes (Ctrl+C to stop)...")
+
+        def show(report) -> None:
+            click.echo(json.dumps(report.to_dict()) if as_json else report.format())
+
+        def fail(exc: Exception) -> None:
+            click.echo(f"Error: {exc}", err=True)
+
+        with contextlib.suppress(KeyboardInterrupt):
+            watch_corpus(settings, show, fail)
 
 
 @main.command("ask")
@@ -131,14 +168,14 @@ def serve_cmd(host: str, port: int, index: str | None) -> None:
 
     Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins).
     """
-    from .advisor import Advisor
     from .config import ServerSettings
+    from .live import AdvisorHolder
     from .server import serve
 
     with _errors():
-        advisor = Advisor.load(settings=_settings(index=index))
+        holder = AdvisorHolder(_settings(index=index))
         server_settings = ServerSettings.from_env()
-    serve(advisor, host=host, port=port, settings=server_settings)
+    serve(holder, host=host, port=port, settings=server_settings)
 
 
 class _errors:

@@ -40,6 +40,7 @@ class Settings:
     embed_batch_size: int = 32
     max_question_chars: int = MAX_QUESTION_CHARS
     keep_generations: int = 2
+    parse_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if self.embed_batch_size < 1:
@@ -65,6 +66,7 @@ class Settings:
             embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
             max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
             keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
+            parse_timeout=float(_int(env, "ADVISOR_PARSE_TIMEOUT", 30)),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
@@ -92,8 +94,14 @@ class ServerSettings:
     max_concurrent: int = 4
     max_waiting: int = 16
     max_body_bytes: int = 16_384
+    admin_token: str | None = field(default=None, repr=False)
+    reload_interval: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.admin_token is not None and len(self.admin_token) < 16:
+            raise ConfigError(
+                "ADVISOR_ADMIN_TOKEN must be at least 16 characters long (or unset to turn rebuilds off)."
+            )
         for origin in self.allowed_origins:
             if origin == "*" or not origin.startswith(("http://", "https://")) or origin.endswith("/"):
                 raise ConfigError(
@@ -119,6 +127,7 @@ class ServerSettings:
             max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", 4),
             max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
             max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
+            admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings

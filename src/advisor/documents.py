@@ -37,8 +37,9 @@ class ReadResult:
     skipped: tuple[SkippedFile, ...]
 
 
-def read_folder(folder: Path) -> ReadResult:
-    """Read every file below folder (sorted, so builds are reproducible)."""
+def read_folder(folder: Path, parse_timeout: float | None = None) -> ReadResult:
+    """Read every file below folder (sorted, so builds are reproducible). PDF and HTML files are parsed in a
+    child process that is abandoned after parse_timeout seconds."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -47,13 +48,13 @@ def read_folder(folder: Path) -> ReadResult:
             skipped.append(SkippedFile(source, "hidden file"))
             continue
         try:
-            documents.append(read_document(path, source))
+            documents.append(read_document(path, source, parse_timeout))
         except UnreadableFile as exc:
             skipped.append(SkippedFile(source, str(exc)))
     return ReadResult(tuple(documents), tuple(skipped))
 
 
-def read_document(path: Path, source: str) -> Document:
+def read_document(path: Path, source: str, parse_timeout: float | None = None) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableFile(
@@ -66,14 +67,53 @@ def read_document(path: Path, source: str) -> Document:
     if not data.strip():
         raise UnreadableFile("empty file")
     if suffix in PDF_SUFFIXES:
-        text, meta_role = _pdf_text(data), None
-        return _from_plain(text, source, data, fallback_role=meta_role)
+        return _from_plain(_bounded(_pdf_text, data, parse_timeout), source, data)
     text = _decode(data)
     if suffix in HTML_SUFFIXES:
-        return _from_markdown(_html_to_markdown(text), source, data)
+        return _from_markdown(_bounded(_html_to_markdown, text, parse_timeout), source, data)
     if suffix in TEXT_SUFFIXES:
         return _from_plain(text, source, data)
     return _from_markdown(text, source, data)
+
+
+def _bounded(parse, arg, timeout: float | None):
+    """parse(arg) in a child process, abandoned after timeout seconds (a pathological file cannot stall a
+    build); in this process when no timeout is set."""
+    if timeout is None:
+        return parse(arg)
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_parse_child, args=(parse, arg, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise UnreadableFile(f"abandoned: parsing took longer than {timeout:g} s")
+        ok, value = receiver.recv()
+    except EOFError:
+        raise UnreadableFile("the parser crashed on this file") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(timeout=5)
+        receiver.close()
+    if not ok:
+        raise UnreadableFile(value)
+    return value
+
+
+def _parse_child(parse, arg, sender) -> None:
+    try:
+        sender.send((True, parse(arg)))
+    except UnreadableFile as exc:
+        sender.send((False, str(exc)))
+    except Exception as exc:  # any parser failure becomes a reason in the report
+        sender.send((False, f"cannot be parsed: {exc}"))
+    finally:
+        sender.close()
 
 
 def _decode(data: bytes) -> str:

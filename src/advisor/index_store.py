@@ -3,11 +3,15 @@ atomic rename of a pointer file so that a reader only ever sees a complete gener
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +20,13 @@ from typing import Any
 import faiss
 import numpy as np
 
-from .errors import IndexCorruptError, IndexMissingError
+from .errors import AdvisorError, IndexCorruptError, IndexMissingError
+from .faults import checkpoint
 from .records import Chunk
 
 FORMAT_VERSION = 1
 POINTER = "CURRENT"
+LOCK = ".build.lock"
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
@@ -67,6 +73,8 @@ def load_generation(path: Path) -> StoredIndex:
     how_to_fix = "Rebuild it with: advisor index --full"
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), dict):
+            raise ValueError("not an index manifest")
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"Index generation {path} has no readable manifest ({exc}). {how_to_fix}") from None
     if manifest.get("format") != FORMAT_VERSION:
@@ -80,9 +88,19 @@ def load_generation(path: Path) -> StoredIndex:
             raise IndexCorruptError(f"Index file {path / name} is missing. {how_to_fix}") from None
         if actual != expected:
             raise IndexCorruptError(f"Index file {path / name} does not match its checksum. {how_to_fix}")
-    chunks = tuple(Chunk.from_dict(c) for c in json.loads((path / CHUNKS).read_text(encoding="utf-8")))
-    vectors = faiss.read_index(str(path / VECTORS))
+    try:
+        chunks = tuple(Chunk.from_dict(c) for c in json.loads((path / CHUNKS).read_text(encoding="utf-8")))
+        vectors = faiss.read_index(str(path / VECTORS))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexCorruptError(f"Index in {path} cannot be read ({exc}). {how_to_fix}") from None
     dimension = manifest["model"]["dimension"]
+    counted = manifest.get("counts", {}).get("chunks")
+    per_document = sum(d.get("chunks", 0) for d in manifest.get("documents", []))
+    if counted != len(chunks) or per_document != len(chunks):
+        raise IndexCorruptError(
+            f"Index in {path}: the manifest counts {counted} chunks ({per_document} by document) but the metadata "
+            f"holds {len(chunks)}. {how_to_fix}"
+        )
     if vectors.ntotal != len(chunks) or vectors.d != dimension:
         raise IndexCorruptError(
             f"Index in {path} holds {vectors.ntotal} vectors of dimension {vectors.d} for {len(chunks)} chunks "
@@ -102,7 +120,9 @@ def write(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: d
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(index, str(staging / VECTORS))
+        checkpoint("wrote-vectors")
         _write_text(staging / CHUNKS, json.dumps([c.to_dict() for c in chunks], ensure_ascii=False))
+        checkpoint("wrote-chunks")
         manifest = {
             **manifest,
             "format": FORMAT_VERSION,
@@ -110,15 +130,105 @@ def write(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: d
             "files": {n: _sha256(staging / n) for n in (CHUNKS, VECTORS)},
         }
         _write_text(staging / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        checkpoint("wrote-manifest")
         _fsync_dir(staging)
         final = generations / name
         os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    checkpoint("before-publish")
     _publish(index_dir, name)
+    checkpoint("after-publish")
     _prune(generations, keep=keep, current=name)
     return final
+
+
+def generation_names(index_dir: Path) -> list[str]:
+    """Complete generations, newest first (staging folders start with a dot and are not generations)."""
+    folder = index_dir / GENERATIONS
+    if not folder.is_dir():
+        return []
+    return sorted((p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+
+
+def load_serving(index_dir: Path) -> tuple[StoredIndex, list[str]]:
+    """The current generation if it verifies, else the newest earlier one that does; with the reasons each
+    refused generation was refused. A reader never gets a broken or mixed generation."""
+    current = current_generation(index_dir)
+    if current is None and not generation_names(index_dir):
+        load(index_dir)  # raises the clear "no index" error
+    refused: list[str] = []
+    others = [n for n in generation_names(index_dir) if current is None or n != current.name]
+    candidates = ([current.name] if current else []) + others
+    for name in candidates:
+        try:
+            return load_generation(index_dir / GENERATIONS / name), refused
+        except IndexCorruptError as exc:
+            refused.append(str(exc))
+    raise IndexCorruptError("No index generation in {} verifies: {}".format(index_dir, " | ".join(refused)))
+
+
+def rollback(index_dir: Path) -> str:
+    """Point CURRENT at the newest generation older than the current one; returns its name."""
+    current = current_generation(index_dir)
+    if current is None:
+        raise IndexMissingError(f"No index in {index_dir}/ to roll back.")
+    older = [n for n in generation_names(index_dir) if n < current.name]
+    for name in older:
+        try:
+            load_generation(index_dir / GENERATIONS / name)
+        except IndexCorruptError:
+            continue
+        _publish(index_dir, name)
+        return name
+    raise AdvisorError(
+        f"No earlier generation to roll back to in {index_dir}/ (kept: {', '.join(generation_names(index_dir))}). "
+        "ADVISOR_KEEP_GENERATIONS sets how many are kept."
+    )
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One build at a time per index folder. The lock is an OS file lock: it is released when its process
+    ends, even by a crash or SIGKILL, so a dead build never blocks the next one."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK
+    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the duration of the build
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another process"
+                    raise AdvisorError(
+                        f"Another build of {index_dir}/ is running ({holder}); wait for it to finish "
+                        "(or use --wait SECONDS)."
+                    ) from None
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}")
+        fh.flush()
+        _clean_staging(index_dir)
+        yield
+    finally:
+        fh.close()
+
+
+def _clean_staging(index_dir: Path) -> None:
+    """Half-written generations of builds that crashed; only ever called under the build lock."""
+    folder = index_dir / GENERATIONS
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if p.name.startswith("."):
+                shutil.rmtree(p, ignore_errors=True)
+    for p in index_dir.glob(f".{POINTER}.*.tmp"):
+        p.unlink(missing_ok=True)
 
 
 def _publish(index_dir: Path, name: str) -> None:

@@ -1,16 +1,22 @@
-"""`advisor index`: read the corpus, chunk, embed what is new, and publish a new index generation."""
+"""`advisor index`: read the corpus, chunk, embed what is new, and publish a new index generation.
+
+Builds are incremental (vectors of unchanged chunk texts are re-used), serialized by a lock file, and
+published atomically. A document that cannot be read now but was indexed before keeps its previous version.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from . import index_store
 from .chunking import chunk_document
@@ -18,9 +24,11 @@ from .config import Settings
 from .documents import read_folder
 from .embedding import Embedder
 from .errors import AdvisorError
+from .faults import checkpoint
 from .records import Chunk, SkippedFile
 
 PROGRESS_MIN_CHUNKS = 64
+EMBED_SLICE = 256
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class DocumentReport:
     source: str
     role: str
     chunks: int
-    status: str  # new | updated | unchanged
+    status: str  # new | updated | unchanged | kept (unreadable now; previous version kept)
 
 
 @dataclass(frozen=True)
@@ -45,15 +53,22 @@ class BuildReport:
     index_dir: str
     files: int = field(default=0)
 
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.documents if d.status == status)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "index_dir": self.index_dir,
             "generation": self.generation,
             "up_to_date": self.up_to_date,
             "files": self.files,
+            "added": self.count("new"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "kept": self.count("kept"),
+            "removed": list(self.removed),
             "documents": [d.__dict__ for d in self.documents],
             "skipped": [s.__dict__ for s in self.skipped],
-            "removed": list(self.removed),
             "chunks": self.chunks,
             "embedded": self.embedded,
             "reused": self.reused,
@@ -68,6 +83,13 @@ class BuildReport:
             lines.append(f"  skipped  {s.source}: {s.reason}")
         for source in self.removed:
             lines.append(f"  removed  {source} (no longer in the corpus)")
+        summary = (
+            f"Documents: {self.count('new')} added, {self.count('updated')} updated, {len(self.removed)} removed, "
+            f"{self.count('unchanged')} unchanged"
+        )
+        if self.count("kept"):
+            summary += f", {self.count('kept')} kept from the previous build (unreadable now)"
+        lines.append(summary + ".")
         if self.up_to_date:
             lines.append(f"Index {self.index_dir}/ is up to date (generation {self.generation}); nothing re-embedded.")
         else:
@@ -78,84 +100,123 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def build(settings: Settings, full: bool = False, embedder: Embedder | None = None) -> BuildReport:
-    started = time.perf_counter()
+def build(
+    settings: Settings, full: bool = False, embedder: Embedder | None = None, wait_seconds: float = 0.0
+) -> BuildReport:
+    """Build or update the index; another build of the same index makes this one wait up to wait_seconds,
+    then refuse with a clear message."""
     if not settings.corpus_dir.is_dir():
         raise AdvisorError(
             f"Corpus folder {settings.corpus_dir}/ does not exist. Use --corpus DIR or ADVISOR_CORPUS_DIR."
         )
-    read = read_folder(settings.corpus_dir)
+    with index_store.build_lock(settings.index_dir, wait_seconds):
+        return _build(settings, full, embedder)
+
+
+def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildReport:
+    started = time.perf_counter()
+    read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout)
+    previous = _previous(settings) if not full else None
+    old_docs = {d["source"]: d for d in previous.manifest["documents"]} if previous else {}
+
     chunks: list[Chunk] = []
-    per_doc: list[tuple[str, str, str, int]] = []
+    entries: list[dict[str, Any]] = []
+    statuses: list[DocumentReport] = []
     for doc in read.documents:
         doc_chunks = chunk_document(doc, settings.chunking)
         chunks.extend(doc_chunks)
-        per_doc.append((doc.source, doc.role, doc.sha256, len(doc_chunks)))
-
-    previous = _previous(settings) if not full else None
-    old_docs = {d["source"]: d for d in previous.manifest["documents"]} if previous else {}
-    statuses = [DocumentReport(src, role, n, _status(old_docs.get(src), sha)) for src, role, sha, n in per_doc]
-    removed = tuple(sorted(set(old_docs) - {src for src, *_ in per_doc}))
-    files = len(read.documents) + len(read.skipped)
-    skipped = read.skipped
-
-    if previous is not None and _same_corpus(previous.manifest, per_doc, settings):
-        return BuildReport(
-            tuple(statuses),
-            skipped,
-            removed,
-            len(chunks),
-            0,
-            len(chunks),
-            time.perf_counter() - started,
-            previous.generation,
-            True,
-            str(settings.index_dir),
-            files,
+        entries.append({"source": doc.source, "role": doc.role, "sha256": doc.sha256, "chunks": len(doc_chunks)})
+        statuses.append(
+            DocumentReport(doc.source, doc.role, len(doc_chunks), _status(old_docs.get(doc.source), doc.sha256))
         )
+    # A document indexed before that cannot be read now keeps its previous version: a bad edit loses nothing.
+    for skipped in read.skipped:
+        old = old_docs.get(skipped.source)
+        if old is None or previous is None or previous.manifest["chunking"] != settings.chunking.to_dict():
+            continue
+        kept = [c for c in previous.chunks if c.source == skipped.source]
+        chunks.extend(kept)
+        entries.append({**old, "chunks": len(kept), "kept_because": skipped.reason})
+        statuses.append(DocumentReport(skipped.source, old["role"], len(kept), "kept"))
+    present = {e["source"] for e in entries}
+    removed = tuple(sorted(set(old_docs) - present))
+    files = len(read.documents) + len(read.skipped)
 
-    embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+    if previous is not None and _same_corpus(previous.manifest, entries, settings):
+        return BuildReport(
+            tuple(statuses), read.skipped, removed, len(chunks), 0, len(chunks),
+            time.perf_counter() - started, previous.generation, True, str(settings.index_dir), files,
+        )  # fmt: skip
+
     cache = _vector_cache(previous) if previous is not None else {}
     keys = [_embed_key(c) for c in chunks]
     missing = [i for i, k in enumerate(keys) if k not in cache]
+    dimension = int(previous.vectors.d) if previous is not None else None
     if missing:
-        progress = len(missing) >= PROGRESS_MIN_CHUNKS and sys.stderr.isatty()
-        fresh = embedder.embed_documents([chunks[i].embed_text for i in missing], progress=progress)
-        for i, vector in zip(missing, fresh, strict=True):
-            cache[keys[i]] = vector
-    dimension = embedder.dimension if missing or not chunks else len(next(iter(cache.values())))
+        embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+        dimension = embedder.dimension
+        _embed_missing(embedder, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], cache)
+    if dimension is None:
+        dimension = (embedder or Embedder(settings.model, settings.embed_batch_size)).dimension
     vectors = np.stack([cache[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
 
     manifest = {
         "model": {"name": settings.model, "dimension": int(dimension)},
         "chunking": settings.chunking.to_dict(),
-        "documents": [{"source": src, "role": role, "sha256": sha, "chunks": n} for src, role, sha, n in per_doc],
-        "skipped": [s.__dict__ for s in skipped],
-        "counts": {"documents": len(per_doc), "chunks": len(chunks), "skipped": len(skipped)},
+        "settings_digest": settings_digest(settings),
+        "documents": entries,
+        "skipped": [s.__dict__ for s in read.skipped],
+        "counts": {"documents": len(entries), "chunks": len(chunks), "skipped": len(read.skipped)},
         "embed_keys": keys,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": _versions(),
     }
     path = index_store.write(settings.index_dir, chunks, vectors, manifest, keep=settings.keep_generations)
     return BuildReport(
-        tuple(statuses),
-        skipped,
-        removed,
-        len(chunks),
-        len(missing),
-        len(chunks) - len(missing),
-        time.perf_counter() - started,
-        path.name,
-        False,
-        str(settings.index_dir),
-        files,
-    )
+        tuple(statuses), read.skipped, removed, len(chunks), len(missing), len(chunks) - len(missing),
+        time.perf_counter() - started, path.name, False, str(settings.index_dir), files,
+    )  # fmt: skip
+
+
+def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache: dict[str, np.ndarray]) -> None:
+    show = len(texts) >= PROGRESS_MIN_CHUNKS and sys.stderr.isatty()
+    with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not show) as bar:
+        for start in range(0, len(texts), EMBED_SLICE):
+            vectors = embedder.embed_documents(texts[start : start + EMBED_SLICE])
+            for key, vector in zip(keys[start : start + EMBED_SLICE], vectors, strict=True):
+                cache[key] = vector
+            bar.update(len(vectors))
+            checkpoint("embedding")
+
+
+def settings_digest(settings: Settings) -> str:
+    """What makes vectors comparable: the model and the chunking settings."""
+    data = f"{settings.model}\x1f{sorted(settings.chunking.to_dict().items())}"
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def watch(
+    settings: Settings,
+    on_report: Callable[[BuildReport], None],
+    on_error: Callable[[Exception], None],
+    debounce_ms: int = 1500,
+    stop_event: Any = None,
+) -> None:
+    """Rebuild whenever files in the corpus change (changes within debounce_ms are taken together)."""
+    from watchfiles import watch as watch_changes
+
+    embedder = Embedder(settings.model, settings.embed_batch_size)
+    for _changes in watch_changes(settings.corpus_dir, debounce=debounce_ms, stop_event=stop_event):
+        try:
+            on_report(build(settings, embedder=embedder, wait_seconds=60))
+        except AdvisorError as exc:
+            on_error(exc)
 
 
 def _previous(settings: Settings) -> index_store.StoredIndex | None:
-    """The current generation when its vectors can be re-used; a broken or foreign one is just rebuilt."""
+    """The serving generation when its vectors can be re-used; a broken or foreign one is just rebuilt."""
     try:
-        stored = index_store.load(settings.index_dir)
+        stored, _refused = index_store.load_serving(settings.index_dir)
     except AdvisorError:
         return None
     if stored.manifest["model"]["name"] != settings.model:
@@ -163,12 +224,11 @@ def _previous(settings: Settings) -> index_store.StoredIndex | None:
     return stored
 
 
-def _same_corpus(manifest: dict[str, Any], per_doc: list[tuple[str, str, str, int]], settings: Settings) -> bool:
-    old = [(d["source"], d["role"], d["sha256"]) for d in manifest["documents"]]
-    return (
-        old == [(src, role, sha) for src, role, sha, _n in per_doc]
-        and manifest["chunking"] == settings.chunking.to_dict()
-    )
+def _same_corpus(manifest: dict[str, Any], entries: list[dict[str, Any]], settings: Settings) -> bool:
+    def key(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+        return [(d["source"], d["role"], d["sha256"]) for d in items]
+
+    return key(manifest["documents"]) == key(entries) and manifest["chunking"] == settings.chunking.to_dict()
 
 
 def _status(old: dict[str, Any] | None, sha: str) -> str:

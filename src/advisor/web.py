@@ -63,7 +63,7 @@ def answer_messages(answer: Answer) -> list[dict[str, Any]]:
     return messages
 
 
-def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None) -> gr.Blocks:
+def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None, rebuilder: Any = None) -> gr.Blocks:
     advisor = get_advisor()
 
     def respond(
@@ -117,6 +117,21 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None) -> 
         except AdvisorError as exc:
             return {"error": str(exc)}
 
+    def rebuild_index(token: str) -> str:
+        """Rebuild the index from the corpus (maintainers only: needs the admin token)."""
+        if rebuilder is None:
+            return "Rebuilding from the web is turned off on this server."
+        try:
+            report = rebuilder.run(token)
+        except PermissionError as exc:
+            return f"Refused: {exc}"
+        except AdvisorError as exc:
+            return f"Rebuild failed: {exc}"
+        return (
+            f"Serving generation {report['serving']}: {report['added']} added, {report['updated']} updated, "
+            f"{len(report['removed'])} removed, {report['embedded']} chunks embedded, {report['reused']} re-used."
+        )
+
     with gr.Blocks(title="Role Advisor") as ui:
         gr.Markdown(
             "# Role Advisor\nAnswers about job roles — requirements, pay, career growth — taken only from the role "
@@ -143,6 +158,11 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None) -> 
         # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
         chatbot.clear(_empty_state, None, [state], api_visibility="undocumented")
         gr.api(ask_role_advisor, api_name="ask_role_advisor")
+        with gr.Accordion("Maintainers: rebuild the index", open=False):
+            token = gr.Textbox(label="Admin token", type="password", elem_id="admin-token")
+            rebuild = gr.Button("Rebuild index", elem_id="rebuild")
+            status = gr.Markdown()
+            rebuild.click(rebuild_index, [token], [status], api_name="rebuild_index", api_visibility="undocumented")
     return ui
 
 
