@@ -158,6 +158,10 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None, reb
         # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
         chatbot.clear(_empty_state, None, [state], api_visibility="undocumented")
         gr.api(ask_role_advisor, api_name="ask_role_advisor")
+        # Roles come from the generation being served, which can change while the server runs.
+        ui.load(
+            lambda: gr.Dropdown(choices=[ANY_ROLE, *get_advisor().roles]), None, [role], api_visibility="undocumented"
+        )
         with gr.Accordion("Maintainers: rebuild the index", open=False):
             token = gr.Textbox(label="Admin token", type="password", elem_id="admin-token")
             rebuild = gr.Button("Rebuild index", elem_id="rebuild")
