@@ -20,6 +20,9 @@ from .retrieval import Retriever
 from .roles import RoleMatch, RoleResolver, without_role
 
 log = logging.getLogger("advisor")
+MAX_CHOICES = 8
+# Cosine between an asked title and a role title above which the role is offered as a choice.
+SIMILAR_TITLE = 0.45
 SPECIFIC_INTENTS = ("pay", "requirements", "growth", "responsibilities")
 
 
@@ -42,9 +45,16 @@ class Advisor:
         self.retriever = Retriever(stored, self.embedder)
         chunks = stored.chunks
         self.roles: tuple[str, ...] = tuple(sorted({c.role for c in chunks}))
-        self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section.split(" > ")})
+        aliases: dict[str, list[str]] = {}
+        self.attribution: dict[str, str] = {}
+        for doc in stored.manifest.get("documents", []):
+            aliases.setdefault(doc["role"], []).extend(doc.get("aliases", []))
+            if doc.get("attribution"):
+                self.attribution[doc["source"]] = doc["attribution"]
+        self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section.split(" > ")}, aliases)
         # Whom each passage is about: a salary row for a related role is not the document role's figure.
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
+        self._title_vectors = None  # embedded on first need: only questions naming an unknown title use them
         self._by_subject: dict[str, list[int]] = {}
         for i, subject in enumerate(self._subject):
             self._by_subject.setdefault(subject, []).append(i)
@@ -78,8 +88,19 @@ class Advisor:
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
         query, match = make_query(self._validate(question), history, self.resolver, role)
         if match.unknown:
+            # Last resort: titles that mean much the same ("data wrangler" ~ "Data Scientists").
+            match = replace(match, candidates=self._similar_titles(match.asked))
+        if match.ambiguous:
+            names = "; ".join(match.candidates[:MAX_CHOICES])
+            more = f" (and {len(match.candidates) - MAX_CHOICES} more)" if len(match.candidates) > MAX_CHOICES else ""
+            if len(match.candidates) == 1:
+                reason = f"No role document is titled “{match.asked}”. The closest role is {names}: is that the one?"
+            else:
+                reason = f"“{match.asked}” fits several roles: {names}{more}. Which one do you mean?"
+            return Plan(query, early=abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
+        if match.unknown:
             reason = f"The role documents do not cover the role “{match.asked}”, so I cannot answer that."
-            return Plan(query, early=abstain(query, reason, [f"roles: {', '.join(self.roles)}"]))
+            return Plan(query, early=abstain(query, reason, [self._roles_summary()]))
         if query.role is None and match.mentioned_in:
             return self._plan_mentioned(query, match)
         allowed = self._by_subject.get(query.role, []) if query.role else None
@@ -89,14 +110,18 @@ class Advisor:
                 "so I cannot answer that from the role documents."
             )
             return Plan(query, early=abstain(query, reason, [self._covered_by(query.role)]))
+        note = None
+        if query.role and match.asked and not query.role_from_history:
+            topic = f" on {label(query.intent)}" if query.intent != "other" else ""
+            note = f"What the {query.role} document says{topic} (you asked about: {match.asked}):"
         if query.role and is_overview(query, query.role):
             # An overview reads the document from its start rather than searching it.
             hits = [Hit(self.stored.chunks[i], 0.0) for i in allowed[:MAX_PASSAGES]]
-            return Plan(query, tuple(hits), query.role)
-        text = without_role(query.text, query.role) if query.role else query.text
+            return Plan(query, tuple(hits), query.role, note)
+        text = without_role(query.text, match.asked or query.role) if query.role else query.text
         hits = self.retriever.search(text, allowed, query.intent, subject=query.role)
         if query.role:
-            return Plan(query, tuple(hits), query.role)
+            return Plan(query, tuple(hits), query.role, note)
         # No role named: answer from the single best-matching role and say so, never mixing roles.
         hits = [h for h in hits if self._subject[self._index(h)] == h.chunk.role]
         if not hits:
@@ -116,7 +141,7 @@ class Advisor:
         allowed = [i for m in match.mentioned_in for i in self._by_subject.get(m, [])]
         if query.intent in SPECIFIC_INTENTS and not self._has_intent(allowed, query.intent):
             reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
-            return Plan(query, early=abstain(query, reason, [f"roles: {', '.join(self.roles)}"]))
+            return Plan(query, early=abstain(query, reason, [self._roles_summary()]))
         hits = self.retriever.search(query.text, allowed, query.intent)
         if not hits:
             return Plan(query)
@@ -126,6 +151,20 @@ class Advisor:
             f"({hits[0].chunk.section}):"
         )
         return Plan(replace(query, role=name), tuple(hits), name, note)
+
+    def _similar_titles(self, phrase: str | None, floor: float = SIMILAR_TITLE) -> tuple[str, ...]:
+        if not phrase:
+            return ()
+        if self._title_vectors is None:
+            self._title_vectors = self.embedder.embed_documents(list(self.roles))
+        scores = self._title_vectors @ self.embedder.embed_query(phrase)
+        order = [i for i in scores.argsort()[::-1][:3] if scores[i] >= floor]
+        return tuple(self.roles[i] for i in order)
+
+    def _roles_summary(self) -> str:
+        if len(self.roles) <= 12:
+            return f"roles: {', '.join(self.roles)}"
+        return f"{len(self.roles)} roles (for example: {', '.join(self.roles[:: max(1, len(self.roles) // 6)][:6])})"
 
     def _covered_by(self, role: str) -> str:
         return f"for {role}: {', '.join(self.sections_of(role))}"
@@ -138,7 +177,7 @@ class Advisor:
         return abstain(
             query,
             "The role documents do not cover that question.",
-            [f"roles: {', '.join(self.roles)}", "topics: requirements, pay, career growth, responsibilities"],
+            [self._roles_summary(), "topics: requirements, pay, career growth, responsibilities"],
         )
 
     def _has_intent(self, allowed: Sequence[int] | None, intent: str) -> bool:

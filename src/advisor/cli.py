@@ -141,6 +141,31 @@ def eval_cmd(index: str | None, questions: str | None, as_json: bool, verbose: b
         sys.exit(1)
 
 
+@main.group("import")
+def import_group() -> None:
+    """Turn public occupation data into role documents."""
+
+
+@import_group.command("onet")
+@click.argument("onet_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--wages", type=click.Path(dir_okay=False, exists=True), help="BLS OEWS national .xlsx (May 2024).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write the documents to.")
+def import_onet_cmd(onet_dir: str, wages: str | None, out: str) -> None:
+    """Write one role document per O*NET occupation (with BLS wages when --wages is given) into OUT.
+
+    \b
+    Example:
+      advisor import onet ../shared/data/onet_29_3 \\
+          --wages ../shared/data/bls_oews_2024/national_M2024_dl.xlsx --out onet-roles
+      advisor index --corpus onet-roles --index onet-index
+    """
+    from .onet import import_onet
+
+    with _errors():
+        report = import_onet(Path(onet_dir), Path(out), Path(wages) if wages else None)
+    click.echo(report.format(Path(out)))
+
+
 @main.command("gaps")
 @click.option("--limit", default=50, show_default=True, help="How many questions to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")

@@ -61,7 +61,7 @@ def make_query(
         text=question,
         role=match.role,
         intent=intent,
-        asked_role=match.asked,
+        asked_role=match.asked if match.role is None else None,
         role_from_history=role_from_history,
         intent_from_history=intent_from_history,
     )

@@ -198,7 +198,7 @@ def _from_markdown(text: str, source: str, data: bytes) -> Document:
     title_h1 = next((title for level, title, _s, _e in headings if level == 1), None)
     role = _clean(meta.get("role")) or _clean(meta.get("title")) or title_h1 or _role_from_name(source)
     sections = _sections(text, body_start, headings, role)
-    return _document(text, source, data, role, sections, _clean(meta.get("source")))
+    return _document(text, source, data, role, sections, _clean(meta.get("source")), meta)
 
 
 def _from_plain(text: str, source: str, data: bytes, fallback_role: str | None = None) -> Document:
@@ -206,11 +206,17 @@ def _from_plain(text: str, source: str, data: bytes, fallback_role: str | None =
     role = _clean(meta.get("role")) or fallback_role or _role_from_name(source)
     span = _trim(text, body_start, len(text))
     sections = (Section((INTRO_SECTION,), *span),) if span else ()
-    return _document(text, source, data, role, sections, _clean(meta.get("source")))
+    return _document(text, source, data, role, sections, _clean(meta.get("source")), meta)
 
 
 def _document(
-    text: str, source: str, data: bytes, role: str, sections: Iterable[Section], source_page: str | None
+    text: str,
+    source: str,
+    data: bytes,
+    role: str,
+    sections: Iterable[Section],
+    source_page: str | None,
+    meta: dict[str, object] | None = None,
 ) -> Document:
     sections = tuple(sections)
     if not sections:
@@ -224,7 +230,17 @@ def _document(
         sections=sections,
         sha256=sha,
         source_page=source_page,
+        aliases=_aliases((meta or {}).get("aliases")),
+        attribution=_clean((meta or {}).get("attribution")),
     )
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(a for a in (_clean(v) for v in value) if a)
 
 
 def _headings(text: str, start: int) -> Iterable[tuple[int, str, int, int]]:

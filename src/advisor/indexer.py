@@ -125,7 +125,12 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     for doc in read.documents:
         doc_chunks = chunk_document(doc, settings.chunking)
         chunks.extend(doc_chunks)
-        entries.append({"source": doc.source, "role": doc.role, "sha256": doc.sha256, "chunks": len(doc_chunks)})
+        entry = {"source": doc.source, "role": doc.role, "sha256": doc.sha256, "chunks": len(doc_chunks)}
+        if doc.aliases:
+            entry["aliases"] = list(doc.aliases)
+        if doc.attribution:
+            entry["attribution"] = doc.attribution
+        entries.append(entry)
         statuses.append(
             DocumentReport(doc.source, doc.role, len(doc_chunks), _status(old_docs.get(doc.source), doc.sha256))
         )

@@ -30,6 +30,8 @@ class Document:
     sections: tuple[Section, ...]
     sha256: str
     source_page: str | None = None
+    aliases: tuple[str, ...] = ()  # other titles of the role (front matter `aliases`)
+    attribution: str | None = None  # license text to show with passages of this document
 
 
 @dataclass(frozen=True)
