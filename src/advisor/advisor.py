@@ -83,7 +83,12 @@ class Advisor:
         if plan.early is not None:
             return plan.early
         answer = compose(plan.query, plan.hits, plan.subject, source_note=plan.note) if plan.subject else None
-        return answer or self._no_support(plan.query)
+        if answer is None:
+            return self._no_support(plan.query)
+        if self.attribution:
+            cited = tuple(replace(c, attribution=self.attribution.get(c.source)) for c in answer.citations)
+            answer = replace(answer, citations=cited)
+        return answer
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
         query, match = make_query(self._validate(question), history, self.resolver, role)

@@ -42,6 +42,7 @@ class CitationOut(BaseModel):
     source: str
     text: str
     score: float
+    attribution: str | None = Field(default=None, description="License text, for documents made from public data.")
 
 
 class AskResponse(BaseModel):

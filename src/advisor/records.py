@@ -107,9 +107,10 @@ class Citation:
     text: str
     score: float
     sentences: tuple[tuple[int, int], ...] = ()  # cited spans, as offsets into text
+    attribution: str | None = None  # license text of the source document (imported public data)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "n": self.n,
             "role": self.role,
             "section": self.section,
@@ -117,6 +118,9 @@ class Citation:
             "text": self.text,
             "score": round(float(self.score), 6),
         }
+        if self.attribution:
+            data["attribution"] = self.attribution
+        return data
 
 
 @dataclass(frozen=True)

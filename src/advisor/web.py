@@ -57,9 +57,9 @@ def answer_messages(answer: Answer) -> list[dict[str, Any]]:
     messages = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
     for c in answer.citations:
         title = f"[{c.n}] {c.role} › {c.section} — {c.source}"
-        messages.append(
-            {"role": "assistant", "content": highlighted(c), "metadata": {"title": title, "status": "done"}}
-        )
+        # Imported public data carries its license text, shown with every passage from it.
+        content = highlighted(c) + (f"\n\n*{as_text(c.attribution)}*" if c.attribution else "")
+        messages.append({"role": "assistant", "content": content, "metadata": {"title": title, "status": "done"}})
     return messages
 
 

@@ -47,6 +47,7 @@
     ".cite{margin:6px 0 0;padding:6px 8px;background:#fff;border:1px solid #dde3ea;border-radius:6px}",
     ".cite-head{font-weight:600;display:block}",
     ".cite-text{display:block;color:#333;margin-top:3px}",
+    ".cite-license{display:block;color:#666;font-size:11px;margin-top:4px}",
     "mark{background:#fff1a8}",
     "form{display:flex;gap:6px;padding:10px;border-top:1px solid #e1e6ed}",
     "textarea{flex:1;resize:none;height:42px;padding:8px;border:1px solid #b8c4d3;border-radius:8px;font-size:14px}",
@@ -147,6 +148,7 @@
       var passage = el("span", { class: "cite-text" });
       setText(passage, c.text);
       item.appendChild(passage);
+      if (c.attribution) item.appendChild(el("span", { class: "cite-license" }, c.attribution));
       details.appendChild(item);
     });
     return details;
