@@ -132,6 +132,11 @@ class Advisor:
         if not hits:
             return Plan(query)
         subject = hits[0].chunk.role
+        if len(self.roles) > MAX_CHOICES:
+            # Among many roles, the best-matching passage is a guess about the role: let the person choose.
+            closest = list(dict.fromkeys(h.chunk.role for h in hits))[:3]
+            reason = "Which role do you mean? The closest roles in the documents are: " + "; ".join(closest) + "."
+            return Plan(query, early=abstain(query, reason, closest))
         others = ", ".join(r for r in self.roles if r != subject)
         note = f"You did not name a role; the closest passages are in the {subject} document (other roles: {others}):"
         return Plan(query, tuple(h for h in hits if h.chunk.role == subject), subject, note)

@@ -124,16 +124,34 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-case results as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every case, not only failures.")
-def eval_cmd(index: str | None, questions: str | None, as_json: bool, verbose: bool) -> None:
+@click.option(
+    "--roles",
+    "roles_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Instead: measure role resolution on everyday titles from this O*NET folder.",
+)
+@click.option("--sample", default=200, show_default=True, help="With --roles: titles per variant.")
+def eval_cmd(
+    index: str | None, questions: str | None, as_json: bool, verbose: bool, roles_dir: str | None, sample: int
+) -> None:
     """Measure retrieval (hit@k, MRR), fact accuracy, citation accuracy and abstention accuracy.
 
-    Exits with status 1 when a metric is below its threshold in the question set.
+    Exits with status 1 when a metric is below its threshold in the question set. With --roles ONET_DIR
+    (an index that holds the imported O*NET roles), measure how often everyday titles (lower-cased,
+    abbreviated, with a typo) find their occupation instead.
     """
     from .advisor import Advisor
     from .evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
+        if roles_dir:
+            from .role_eval import evaluate_roles
+
+            roles = evaluate_roles(advisor, Path(roles_dir), sample=sample)
+            click.echo(json.dumps(roles.to_dict(), indent=2) if as_json else roles.format())
+            return
         suite = load_cases(Path(questions) if questions else DEFAULT_QUESTIONS)
         result = evaluate(advisor, suite)
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format(verbose=verbose))

@@ -99,25 +99,31 @@ class RoleResolver:
 
     def resolve(self, question: str) -> RoleMatch:
         tokens = [self._correct(t) for t in role_tokens(question)]
-        exact = self._lookup(tokens, self._exact)
-        if exact is not None:
-            phrase, roles = exact
-            if len(roles) == 1:
-                return RoleMatch(role=next(iter(roles)))
-            return RoleMatch(role=None, asked=phrase, candidates=tuple(sorted(roles)))
-        variant = self._variant(tokens)
-        if variant is not None:
-            return RoleMatch(role=variant)
         asked = asked_role_phrase(question, self._heads)
+        exact = self._lookup(tokens, self._exact)
         alias = self._lookup(tokens, self._alias)
         # "data wrangler" is not the same as the alternate title "wrangler": a partial match does not count.
         if alias is not None and asked and len(alias[0].split()) < len(role_tokens(asked)):
             alias = None
+        variant = self._variant(tokens)
+        # The longest match wins ("model making supervisor" is not "Models"); on a tie, a title beats a variant
+        # of a title, which beats an alternate title.
+        options = []
+        if exact is not None:
+            options.append((len(exact[0].split()), 2, "exact"))
+        if variant is not None:
+            options.append((variant[1], 1, "variant"))
         if alias is not None:
-            phrase, roles = alias
+            options.append((len(alias[0].split()), 0, "alias"))
+        if options:
+            kind = max(options)[2]
+            if kind == "variant":
+                return RoleMatch(role=variant[0])
+            phrase, roles = exact if kind == "exact" else alias
+            said = None if kind == "exact" else _asked_words(question, phrase)
             if len(roles) == 1:
-                return RoleMatch(role=next(iter(roles)), asked=_asked_words(question, phrase))
-            return RoleMatch(role=None, asked=_asked_words(question, phrase), candidates=tuple(sorted(roles)))
+                return RoleMatch(role=next(iter(roles)), asked=said)
+            return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
         if asked is None:
             return RoleMatch(role=None)
         # Otherwise look for headings that name the asked role inside other documents.
@@ -148,7 +154,7 @@ class RoleResolver:
         close = difflib.get_close_matches(token, bucket, n=1, cutoff=0.85)
         return close[0] if close else token
 
-    def _variant(self, tokens: list[str]) -> str | None:
+    def _variant(self, tokens: list[str]) -> tuple[str, int] | None:
         best: tuple[float, int, str] | None = None
         heads = {t for t in tokens}
         titles = [t for head in heads for t in self._by_head.get(head, [])]
@@ -159,7 +165,7 @@ class RoleResolver:
             score = (matched / len(title.core), matched, title.name)
             if best is None or score[:2] > best[:2]:
                 best = score
-        return best[2] if best is not None else None
+        return (best[2], best[1]) if best is not None else None
 
     def subject_of(self, doc_role: str, section_path: str) -> str:
         """Whom a section is about: a heading naming another role makes that role its subject."""
