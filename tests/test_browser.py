@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import time
@@ -37,7 +38,7 @@ role: Test Pilot
 ---
 # Test Pilot
 
-## Pay
+## Pay ![x](http://127.0.0.1:9/track.png) <b>bold</b>
 
 - Median Salary: $1 <script>window.__xss = 1</script> <img src=x onerror="window.__xss = 2"> [click me](javascript:window.__xss=3) <iframe srcdoc="<script>parent.__xss = 4</script>"></iframe>
 """
@@ -131,6 +132,7 @@ def test_chat_page_answers_with_sources_feedback_and_new_chat_clears(page: Page,
     # A follow-up in the chat keeps the role.
     _ask_in_chat(page, "And what degree do I need?")
     expect(chat).to_contain_text("Master's (MSc) or Ph.D.", timeout=30_000)
+    expect(chat).to_contain_text("› Requirements > Educational Background", timeout=30_000)  # streaming done
     _ask_in_chat(page, "What is the salary of a Senior Cloud Engineer?")
     expect(chat).to_contain_text("Not covered by the role documents", timeout=30_000)
     page.locator("#new-chat").click()
@@ -174,7 +176,7 @@ def test_inline_widget_and_abstention(page: Page, allowed_host: str) -> None:
     _ask_in_widget(inline, "What is the salary of a Senior Cloud Engineer?")
     answer = inline.locator(".msg.bot").last
     expect(answer).to_contain_text("no information on pay", timeout=30_000)
-    assert "abstained" in (answer.get_attribute("class") or "")
+    expect(answer).to_have_class(re.compile(r"\babstained\b"))
 
 
 def test_disallowed_origin_gets_no_answer_and_cannot_frame_the_chat(
@@ -190,8 +192,13 @@ def test_disallowed_origin_gets_no_answer_and_cannot_frame_the_chat(
         answer = inline.locator(".msg.bot").last
         expect(answer).to_contain_text("cannot be reached", timeout=30_000)
         assert "$185,000" not in inline.inner_text()
+        refusals: list[str] = []
+        page.on("console", lambda msg: refusals.append(msg.text))
         page.goto(evil + "/frame.html", wait_until="load")
-        page.wait_for_timeout(1500)
+        deadline = time.monotonic() + 15
+        while not any("frame-ancestors" in m for m in refusals):
+            assert time.monotonic() < deadline, f"no frame-ancestors refusal; console: {refusals}"
+            page.wait_for_timeout(100)
         frame = next(f for f in page.frames if f != page.main_frame)
         assert "Role Advisor" not in frame.content()
 
@@ -210,9 +217,10 @@ def test_markup_in_documents_and_questions_is_shown_as_text(
         expect(chat).to_contain_text("<script>window.__xss = 1</script>", timeout=30_000)
         expect(chat).to_contain_text('<img src=x onerror="window.__xss = 5">')
         expect(chat).to_contain_text("[click me](javascript:window.__xss=3)")
+        expect(chat).to_contain_text("Pay ![x](http://127.0.0.1:9/track.png) <b>bold</b>")  # a heading, as text
         page.wait_for_timeout(500)
         assert page.evaluate("window.__xss") is None
-        assert chat.locator("img, iframe, script, a[href^='javascript']").count() == 0
+        assert chat.locator("img, iframe, script, b, a[href^='javascript']").count() == 0
 
         with serve_pages({"index.html": _host_page(url)}, tmp_path_factory.mktemp("xh"), port=port) as host:
             page.goto(host + "/index.html", wait_until="load")

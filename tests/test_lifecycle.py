@@ -87,13 +87,16 @@ def test_edit_add_delete_rebuild_reconciles(tmp_path: Path, embedder: Embedder) 
     assert all("Count containers" not in c.text for c in advisor.stored.chunks)
 
 
-def test_a_document_that_turns_unreadable_keeps_its_previous_version(tmp_path: Path, embedder: Embedder) -> None:
+@pytest.mark.parametrize("full", [False, True])
+def test_a_document_that_turns_unreadable_keeps_its_previous_version(
+    tmp_path: Path, embedder: Embedder, full: bool
+) -> None:
     corpus = _corpus(tmp_path / "corpus")
     settings = make_settings(corpus, tmp_path / "index")
     build(settings, embedder=embedder)
     (corpus / "pilot.md").write_bytes(b"\x00\x01garbage")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 nonsense")
-    report = build(settings, embedder=embedder)
+    report = build(settings, embedder=embedder, full=full)
     statuses = {d.source: d.status for d in report.documents}
     assert statuses["pilot.md"] == "kept" and "broken.pdf" not in statuses
     assert {s.source for s in report.skipped} == {"pilot.md", "broken.pdf"}
@@ -335,14 +338,16 @@ def test_rebuilds_are_off_without_a_configured_token(tmp_path: Path, embedder: E
         holder.stop()
 
 
-def test_watch_rebuilds_when_the_corpus_changes(tmp_path: Path) -> None:
+def test_watch_rebuilds_when_the_corpus_changes(tmp_path: Path, embedder: Embedder) -> None:
     corpus = _corpus(tmp_path / "corpus")
     settings = make_settings(corpus, tmp_path / "index")
-    build(settings)
-    reports = []
+    build(settings, embedder=embedder)
+    reports, failures = [], []
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(settings, reports.append, pytest.fail), kwargs={"debounce_ms": 300, "stop_event": stop}
+        target=watch,
+        args=(settings, reports.append, failures.append),
+        kwargs={"debounce_ms": 300, "stop_event": stop, "embedder": embedder},
     )
     thread.start()
     try:
@@ -350,6 +355,7 @@ def test_watch_rebuilds_when_the_corpus_changes(tmp_path: Path) -> None:
         (corpus / "pilot.md").write_text(PILOT.format(pay="$130,000"), encoding="utf-8")
         deadline = time.monotonic() + 60
         while not reports:
+            assert not failures, failures
             assert time.monotonic() < deadline, "no rebuild after the change"
             time.sleep(0.1)
     finally:

@@ -65,6 +65,13 @@ def test_subject_of_a_section(resolver: RoleResolver) -> None:
     assert resolver.subject_of(doc, "Career Development > Compensation and Benefits") == doc
 
 
+def test_titles_without_latin_letters_and_notes_in_headings() -> None:
+    resolver = RoleResolver(["Медсестра", "---", "Data Wrangler"], ["Data Engineer (Estimated)"])
+    assert resolver.resolve("Сколько зарабатывает медсестра?").role == "Медсестра"
+    assert resolver.resolve("what does a data engineer earn?").mentioned_in == ("Data Engineer",)
+    assert resolver.subject_of("---", "Pay") == "---"
+
+
 def test_helpers() -> None:
     assert asked_role_phrase("Is a pastry chef well paid?") == "pastry chef"
     assert asked_role_phrase("What is the capital of France?") is None

@@ -128,6 +128,18 @@ def test_bad_requests_get_4xx_with_a_reason_and_the_server_keeps_serving(
     assert httpx.get(f"{url}/healthz").status_code == 200
 
 
+def test_a_large_body_without_a_declared_length_is_refused_with_413(url: str) -> None:
+    def chunks():
+        yield b'{"question": "'
+        for _ in range(40):
+            yield b"x" * 1000
+        yield b'"}'
+
+    r = httpx.post(f"{url}/api/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "larger than the limit" in r.json()["detail"]
+    assert httpx.get(f"{url}/healthz").status_code == 200
+
+
 def test_malformed_json_and_unknown_feedback(url: str) -> None:
     r = httpx.post(f"{url}/api/ask", content=b'{"question": ', headers={"content-type": "application/json"})
     assert r.status_code == 422 and "JSON" in r.text

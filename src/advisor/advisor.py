@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import index_store
-from .answering import MAX_PASSAGES, abstain, compose, is_overview
+from .answering import MAX_PASSAGES, abstain, compose, is_overview, topic_terms
 from .config import Settings
 from .conversation import make_query
 from .embedding import Embedder
@@ -128,6 +128,8 @@ class Advisor:
         if query.role:
             return Plan(query, tuple(hits), query.role, note)
         # No role named: answer from the single best-matching role and say so, never mixing roles.
+        if query.intent == "other" and not topic_terms(query, ""):
+            return Plan(query)  # nothing asked ("???", "what is it?") and no role: nothing to answer
         hits = [h for h in hits if self._subject[self._index(h)] == h.chunk.role]
         if not hits:
             return Plan(query)

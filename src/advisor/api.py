@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .advisor import Advisor
 from .config import ServerSettings
-from .errors import AdvisorError, BadQuestionError
+from .errors import BadQuestionError
 from .limits import AdmissionGate, Busy, RateLimiter
 from .records import Answer
 from .store import Store, UnknownAnswer
@@ -83,6 +83,7 @@ class ErrorOut(BaseModel):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorOut, "description": "The request comes from an origin that is not allowed."},
     413: {"model": ErrorOut, "description": "Request body too large."},
     422: {"description": "Invalid request (empty or too long question, wrong types, malformed JSON)."},
     429: {"model": ErrorOut, "description": "Too many requests from this client; see Retry-After."},
@@ -194,10 +195,3 @@ async def _events(answer: Answer, answer_id: str | None) -> AsyncIterator[bytes]
 
 def _sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-def error_response(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)
-
-
-__all__ = ["AdvisorError", "api_router", "error_response"]

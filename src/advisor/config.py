@@ -66,10 +66,23 @@ class Settings:
             embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
             max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
             keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
-            parse_timeout=float(_int(env, "ADVISOR_PARSE_TIMEOUT", 30)),
+            parse_timeout=_float(env, "ADVISOR_PARSE_TIMEOUT", 30.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0, got {raw!r}.")
+    return value
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

@@ -83,7 +83,8 @@ def _bounded(parse, arg, timeout: float | None):
         return parse(arg)
     import multiprocessing
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # forkserver: a child forked from a threaded process (the server, a watcher) could inherit a held lock.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     receiver, sender = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_parse_child, args=(parse, arg, sender), daemon=True)

@@ -116,7 +116,9 @@ def build(
 def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildReport:
     started = time.perf_counter()
     read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout)
-    previous = _previous(settings) if not full else None
+    # Even a full rebuild keeps what it needs of the previous generation: documents that cannot be read now
+    # keep their previous version, and removed documents are reported. It only re-embeds everything.
+    previous = _previous(settings)
     old_docs = {d["source"]: d for d in previous.manifest["documents"]} if previous else {}
 
     chunks: list[Chunk] = []
@@ -147,16 +149,19 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     removed = tuple(sorted(set(old_docs) - present))
     files = len(read.documents) + len(read.skipped)
 
-    if previous is not None and _same_corpus(previous.manifest, entries, settings):
+    if previous is not None and not full and _same_corpus(previous.manifest, entries, settings):
         return BuildReport(
             tuple(statuses), read.skipped, removed, len(chunks), 0, len(chunks),
             time.perf_counter() - started, previous.generation, True, str(settings.index_dir), files,
         )  # fmt: skip
 
-    cache = _vector_cache(previous) if previous is not None else {}
+    cache = _vector_cache(previous) if previous is not None and not full else {}
+    kept_keys = {_embed_key(c) for c in chunks if any(c.source == e["source"] for e in entries if "kept_because" in e)}
+    if full and previous is not None and kept_keys:
+        cache.update({k: v for k, v in _vector_cache(previous).items() if k in kept_keys})
     keys = [_embed_key(c) for c in chunks]
     missing = [i for i, k in enumerate(keys) if k not in cache]
-    dimension = int(previous.vectors.d) if previous is not None else None
+    dimension = int(previous.vectors.d) if previous is not None and not full else None
     if missing:
         embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
         dimension = embedder.dimension
@@ -206,15 +211,16 @@ def watch(
     on_error: Callable[[Exception], None],
     debounce_ms: int = 1500,
     stop_event: Any = None,
+    embedder: Embedder | None = None,
 ) -> None:
     """Rebuild whenever files in the corpus change (changes within debounce_ms are taken together)."""
     from watchfiles import watch as watch_changes
 
-    embedder = Embedder(settings.model, settings.embed_batch_size)
+    embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
     for _changes in watch_changes(settings.corpus_dir, debounce=debounce_ms, stop_event=stop_event):
         try:
             on_report(build(settings, embedder=embedder, wait_seconds=60))
-        except AdvisorError as exc:
+        except Exception as exc:  # a watcher must survive any failed build and try again on the next change
             on_error(exc)
 
 

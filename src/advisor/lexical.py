@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import Stemmer
 
-_WORD = re.compile(r"[a-z0-9]+(?:[+#]+|(?:'[a-z]+))?")
+# Letters and digits of any script ("Медсестра", "Krankenpfleger"), with C++/C#-style suffixes and "'s".
+_WORD = re.compile(r"[^\W_]+(?:[+#]+|(?:'[^\W_]+))?")
 
 # Abbreviations people use for role words, expanded the same way in questions and titles.
 ABBREVIATIONS = {

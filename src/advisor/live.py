@@ -11,7 +11,6 @@ from . import index_store
 from .advisor import Advisor, check_compatible
 from .config import Settings
 from .embedding import Embedder
-from .errors import AdvisorError
 
 log = logging.getLogger("advisor")
 
@@ -21,8 +20,9 @@ class AdvisorHolder:
         self.settings = settings
         self.embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
         self._lock = threading.Lock()
-        self._advisor = self._load()
+        # The pointer is read before loading: a generation published meanwhile is then seen as a change.
         self._pointer = self._read_pointer()
+        self._advisor = self._load()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -40,7 +40,7 @@ class AdvisorHolder:
                 return False
             try:
                 advisor = self._load()
-            except AdvisorError as exc:
+            except Exception as exc:  # whatever the failure, keep serving and do not retry it every second
                 log.error("Index generation %s refused, still serving %s: %s", pointer, self._advisor.generation, exc)
                 self._pointer = pointer
                 return False

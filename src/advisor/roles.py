@@ -75,11 +75,13 @@ class RoleResolver:
         self, roles: Iterable[str], headings: Iterable[str] = (), aliases: dict[str, Iterable[str]] | None = None
     ) -> None:
         self.roles = tuple(sorted(set(roles)))
-        self._titles = [_Title(r, _core(r)) for r in self.roles]
+        # A title with no word characters ("---") cannot be matched by words; it is still answerable by picker.
+        self._titles = [_Title(r, _core(r)) for r in self.roles if _core(r)]
         self._headings = [h for h in sorted(set(headings)) if _names_a_role(h)]
         self._exact: dict[tuple[str, ...], set[str]] = {}
         for role in self.roles:
-            self._exact.setdefault(tuple(role_tokens(role)), set()).add(role)
+            if role_tokens(role):
+                self._exact.setdefault(tuple(role_tokens(role)), set()).add(role)
         self._alias: dict[tuple[str, ...], set[str]] = {}
         for role, names in (aliases or {}).items():
             for name in names:
@@ -127,7 +129,7 @@ class RoleResolver:
         if asked is None:
             return RoleMatch(role=None)
         # Otherwise look for headings that name the asked role inside other documents.
-        mentioned = tuple(h for h in self._headings if _core(h) == _core(asked))
+        mentioned = tuple(_strip_note(h) for h in self._headings if _core(h) == _core(asked))
         if mentioned:
             return RoleMatch(role=None, asked=asked, mentioned_in=mentioned)
         # Roles whose titles contain every word asked ("analyst") are offered to choose from.
@@ -172,7 +174,8 @@ class RoleResolver:
         for heading in reversed(section_path.split(" > ")):
             if not _names_a_role(heading):
                 continue
-            if _suffix_match(_core(doc_role), role_tokens(heading)) == len(_core(doc_role)):
+            core = _core(doc_role)
+            if not core or _suffix_match(core, role_tokens(heading)) == len(core):
                 return doc_role
             return _strip_note(heading)
         return doc_role

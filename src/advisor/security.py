@@ -16,9 +16,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+UI_BODY_BYTES = 1_000_000  # the chat's own requests carry its history; uploads are not accepted at all
+
 
 def install(app: FastAPI, allowed_origins: Sequence[str], max_body_bytes: int) -> None:
-    # Starlette runs the middleware added last first: origin check, then body limit, then CORS.
+    # Starlette runs the middleware added last first: origin check, then CORS (so that even a 413 carries
+    # the CORS headers an allowed page needs to read it), then the body limits.
+    app.add_middleware(BodyLimit, max_bytes=UI_BODY_BYTES, prefix="/")
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, prefix="/api/")
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(allowed_origins),
@@ -27,7 +32,6 @@ def install(app: FastAPI, allowed_origins: Sequence[str], max_body_bytes: int) -
         allow_credentials=False,
         max_age=600,
     )
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes, prefix="/api/")
     app.add_middleware(OriginPolicy, allowed=tuple(allowed_origins))
 
 
@@ -56,13 +60,16 @@ class OriginPolicy:
             return
         headers = dict(scope.get("headers") or [])
         origin = headers.get(b"origin", b"").decode("latin-1")
-        if origin and origin != "null" and origin not in self.allowed and origin != _own_origin(scope, headers):
-            if scope["type"] == "http":
-                await _reply(send, 403, f"Origin {origin} is not allowed to use this advisor.", self._extra())
-            return
+        refused = None
         if origin == "null":
+            refused = "Requests from opaque origins are not allowed."
+        elif origin and origin not in self.allowed and origin != _own_origin(scope, headers):
+            refused = f"Origin {origin} is not allowed to use this advisor."
+        if refused:
             if scope["type"] == "http":
-                await _reply(send, 403, "Requests from opaque origins are not allowed.", self._extra())
+                await _reply(send, 403, refused, self._extra())
+            else:
+                await send({"type": "websocket.close", "code": 1008})
             return
 
         async def send_with_policy(message: Message) -> None:
@@ -87,45 +94,44 @@ def _own_origin(scope: Scope, headers: dict[bytes, bytes]) -> str:
 
 
 class BodyLimit:
+    """Refuses bodies over max_bytes with 413, whether they declare their length or not: the body is read
+    (up to the limit) before the app sees it."""
+
     def __init__(self, app: ASGIApp, max_bytes: int, prefix: str) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
         message = f"The request body is larger than the limit of {self.max_bytes} bytes."
+        declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _reply(send, 413, message)
             return
-        received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                received += len(msg.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return msg
-
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, counted_receive, tracking_send)
-        except _TooLarge:
-            if not started:
+            if msg["type"] == "http.disconnect":
+                return
+            chunks.append(msg.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
                 await _reply(send, 413, message)
+                return
+            if not msg.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)

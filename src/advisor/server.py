@@ -19,6 +19,7 @@ from .api import api_router
 from .config import ServerSettings
 from .errors import AdvisorError
 from .indexer import build
+from .limits import RateLimiter
 from .live import AdvisorHolder
 from .store import Store
 
@@ -89,8 +90,12 @@ def create_app(
 
     from .web import build_ui
 
-    ui = build_ui(get_advisor, store, rebuilder)
-    return gr.mount_gradio_app(app, ui, path="/", mcp_server=True, show_error=False)
+    ui = build_ui(get_advisor, store, rebuilder, RateLimiter(settings.rate_limit_per_minute))
+    # The chat's queue is bounded like the API's: a clean "busy" beyond it rather than a pile-up.
+    ui.queue(default_concurrency_limit=settings.max_concurrent, max_size=settings.max_concurrent + settings.max_waiting)
+    return gr.mount_gradio_app(
+        app, ui, path="/", mcp_server=True, show_error=False, max_file_size=security.UI_BODY_BYTES
+    )
 
 
 def serve(

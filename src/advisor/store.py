@@ -61,6 +61,7 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            self._expire(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -106,6 +107,7 @@ class Store:
 
     def feedback(self) -> list[dict[str, object]]:
         with self._connect() as db:
+            self._expire(db)
             rows = db.execute(
                 "SELECT f.rating, f.comment, a.question, a.answer, a.chunk_ids FROM feedback f "
                 "JOIN answers a ON a.id = f.answer_id ORDER BY f.id"
@@ -118,13 +120,14 @@ class Store:
     def gaps(self, limit: int = 50) -> list[Gap]:
         """Uncovered questions (abstained, or answered with a thumbs down), most frequent first."""
         with self._connect() as db:
+            self._expire(db)
             rows = db.execute(
                 """
                 SELECT COALESCE(a.role, '(no role)'), COALESCE(a.intent, 'other'), lower(trim(a.question)),
-                       COUNT(DISTINCT a.id), SUM(a.abstained),
-                       SUM(CASE WHEN f.rating = 'down' THEN 1 ELSE 0 END)
-                FROM answers a LEFT JOIN feedback f ON f.answer_id = a.id
-                WHERE a.abstained = 1 OR f.rating = 'down'
+                       COUNT(*), SUM(a.abstained), SUM(a.downs)
+                FROM (SELECT a.*, (SELECT COUNT(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down')
+                      AS downs FROM answers a) a
+                WHERE a.abstained = 1 OR a.downs > 0
                 GROUP BY 1, 2, 3
                 ORDER BY 4 DESC, 1, 2, 3
                 LIMIT ?

@@ -20,6 +20,7 @@ import gradio as gr
 
 from .advisor import Advisor
 from .errors import AdvisorError
+from .limits import RateLimiter
 from .records import Answer, Citation
 from .store import Store
 
@@ -32,6 +33,8 @@ EXAMPLES = [
 ANY_ROLE = "Any role"
 NOT_COVERED = "⚠️ **Not covered by the role documents**"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
+# Accordion titles use a lighter Markdown renderer: without [ ] ! no link or image can form.
+_TITLE_SPECIAL = re.compile(r"([\\`*_\[\]!~])")
 
 
 def as_text(text: str) -> str:
@@ -56,21 +59,37 @@ def answer_messages(answer: Answer) -> list[dict[str, Any]]:
         return [{"role": "assistant", "content": f"{NOT_COVERED}\n\n{as_text(answer.text)}"}]
     messages = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
     for c in answer.citations:
-        title = f"[{c.n}] {c.role} › {c.section} — {c.source}"
+        title = _TITLE_SPECIAL.sub(r"\\\1", html.escape(f"[{c.n}] {c.role} › {c.section} — {c.source}", quote=False))
         # Imported public data carries its license text, shown with every passage from it.
         content = highlighted(c) + (f"\n\n*{as_text(c.attribution)}*" if c.attribution else "")
         messages.append({"role": "assistant", "content": content, "metadata": {"title": title, "status": "done"}})
     return messages
 
 
-def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None, rebuilder: Any = None) -> gr.Blocks:
+def build_ui(
+    get_advisor: Callable[[], Advisor],
+    store: Store | None = None,
+    rebuilder: Any = None,
+    limiter: RateLimiter | None = None,
+) -> gr.Blocks:
+    """The chat. limiter applies the server's per-client rate limit to the chat and its API functions too."""
     advisor = get_advisor()
 
+    def too_fast(request: gr.Request | None) -> str | None:
+        if limiter is None or request is None:
+            return None
+        wait = limiter.check(request.client.host if request.client else "unknown")
+        return f"You are asking faster than this service allows. Please wait {max(1, round(wait))} s." if wait else None
+
     def respond(
-        message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any]
+        message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any], request: gr.Request
     ) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any]]]:
         chat = [*chat, {"role": "user", "content": as_text(message)}]
         yield chat, "", state
+        refusal = too_fast(request)
+        if refusal:
+            yield [*chat, {"role": "assistant", "content": "⚠️ " + refusal}], "", state
+            return
         current = get_advisor()
         try:
             answer = current.ask(message, state["turns"], None if role in (None, "", ANY_ROLE) else role)
@@ -103,7 +122,7 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None, reb
     def new_chat() -> tuple[list[Any], str, dict[str, Any]]:
         return [], "", _empty_state()
 
-    def ask_role_advisor(question: str, role: str = "") -> dict[str, Any]:
+    def ask_role_advisor(question: str, role: str = "", request: gr.Request = None) -> dict[str, Any]:
         """Answer a question about a job role (requirements, pay, career growth, responsibilities) from the
         role documents. Returns the answer text, whether the documents do not cover it (abstained), and the
         cited passages (role, section, source file, passage text) that every statement is taken from.
@@ -112,21 +131,27 @@ def build_ui(get_advisor: Callable[[], Advisor], store: Store | None = None, reb
             question: The question, e.g. "How much does an ML Performance Architect make?"
             role: Optional role to assume when the question names none (one of the roles in the index).
         """
+        refusal = too_fast(request)
+        if refusal:
+            return {"error": refusal}
         try:
             return get_advisor().ask(question, None, role or None).to_dict()
         except AdvisorError as exc:
             return {"error": str(exc)}
 
-    def rebuild_index(token: str) -> str:
+    def rebuild_index(token: str, request: gr.Request) -> str:
         """Rebuild the index from the corpus (maintainers only: needs the admin token)."""
         if rebuilder is None:
             return "Rebuilding from the web is turned off on this server."
+        refusal = too_fast(request)
+        if refusal:
+            return refusal  # also slows down anyone guessing tokens
         try:
             report = rebuilder.run(token)
         except PermissionError as exc:
-            return f"Refused: {exc}"
+            return f"Refused: {as_text(str(exc))}"
         except AdvisorError as exc:
-            return f"Rebuild failed: {exc}"
+            return f"Rebuild failed: {as_text(str(exc))}"
         return (
             f"Serving generation {report['serving']}: {report['added']} added, {report['updated']} updated, "
             f"{len(report['removed'])} removed, {report['embedded']} chunks embedded, {report['reused']} re-used."

@@ -64,7 +64,11 @@
   }
 
   var host = el("div", { "data-role-advisor": "" });
-  var target = opts.target ? document.querySelector(opts.target) : null;
+  var target = null;
+  if (opts.target) {
+    try { target = document.querySelector(opts.target); } catch (e) { target = null; }
+    if (!target) console.warn("Role Advisor: data-target " + opts.target + " matches nothing; showing a launcher.");
+  }
   (target || document.body).appendChild(host);
   var root = host.attachShadow({ mode: "open" });
   root.appendChild(el("style", {}, css));
@@ -169,9 +173,12 @@
     send.setAttribute("aria-label", on ? "Stop this answer" : "Ask");
   }
 
+  // Follow-ups need only the recent turns; the server caps history and body size, so send a bounded tail.
+  var HISTORY_TURNS = 10, TURN_CHARS = 1500;
   function history() {
-    return state.turns.map(function (t) {
-      return t.role === "user" ? { role: "user", content: t.content } : { role: "assistant", content: t.text || "" };
+    return state.turns.slice(-HISTORY_TURNS).map(function (t) {
+      var text = t.role === "user" ? t.content : (t.text || "");
+      return { role: t.role === "user" ? "user" : "assistant", content: text.slice(0, TURN_CHARS) };
     });
   }
 
@@ -182,39 +189,49 @@
     renderUser(question);
     var turn = { role: "assistant", text: "", citations: [], abstained: false };
     var view = renderAnswer(turn);
-    controller = new AbortController();
+    var mine = new AbortController();
+    controller = mine;
     busy(true);
+    var finished = false;
     try {
       var res = await fetch(api + "/api/ask/stream", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ question: question, history: previous }),
-        signal: controller.signal
+        signal: mine.signal
       });
       if (!res.ok) {
         var detail = "The advisor could not answer (" + res.status + ").";
-        try { detail = (await res.json()).detail || detail; } catch (e) { /* not JSON */ }
-        throw new Error(typeof detail === "string" ? detail : "The question was not accepted.");
+        try {
+          var body = (await res.json()).detail;
+          // FastAPI's validation errors are a list of {msg}; our own errors are one sentence.
+          detail = typeof body === "string" ? body : (body && body[0] && body[0].msg) || detail;
+        } catch (e) { /* not JSON */ }
+        throw new Error(detail);
       }
       await readEvents(res.body, function (event, data) {
         if (event === "sources") {
           turn.citations = data.citations;
           turn.abstained = data.abstained;
+          if (data.abstained) view.box.classList.add("abstained");
         } else if (event === "token") {
           turn.text += data.text;
           setText(view.body, turn.text);
         } else if (event === "done") {
           turn.text = data.answer;
           turn.answerId = data.answer_id;
+          finished = true;
         } else if (event === "error") {
           throw new Error(data.detail);
         }
       });
+      if (!finished) throw new Error("The answer was cut off. Please ask again.");
       state.turns.push(turn);
       save();
       view.box.remove();
       renderAnswer(turn);
     } catch (err) {
+      if (controller !== mine) return;  // a new chat was started meanwhile: this answer belongs to no one
       var stopped = err && err.name === "AbortError";
       view.box.remove();
       // fetch() rejects with a TypeError when the network fails or the server refuses this page's origin.
@@ -225,9 +242,11 @@
       state.turns.pop();
       save();
     } finally {
-      controller = null;
-      busy(false);
-      input.focus();
+      if (controller === mine) {
+        controller = null;
+        busy(false);
+        input.focus();
+      }
     }
   }
 
@@ -264,7 +283,10 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
   newChat.addEventListener("click", function () {
-    if (controller) controller.abort();
+    var running = controller;
+    controller = null;
+    busy(false);
+    if (running) running.abort();
     state = { turns: [] };
     save();
     renderAll();
