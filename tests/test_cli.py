@@ -34,10 +34,15 @@ def test_ask_json_answers_with_citations(product_settings: Settings) -> None:
     assert data["citations"][0]["section"].endswith("ML Performance Architect (Estimated)")
 
 
-def test_ask_text_prints_the_passages(product_settings: Settings) -> None:
-    result = _run("ask", "--index", str(product_settings.index_dir), "What is the salary of a Senior Cloud Engineer?")
+def test_ask_text_prints_the_answer_and_its_passages(product_settings: Settings) -> None:
+    result = _run("ask", "--index", str(product_settings.index_dir), "What degree does a Senior Cloud Engineer need?")
     assert result.returncode == 0
-    assert "no information on pay" in result.stdout
+    answer, _, passages = result.stdout.partition("\n[1] ")
+    assert "Bachelor's degree in Computer Science" in answer
+    assert passages.startswith("Senior Cloud Engineer > Required Skills and Qualifications (senior-cloud-engineer.md)")
+    assert "**Certifications**" in passages  # the whole passage, not only the cited sentence
+    cloud = _run("ask", "--index", str(product_settings.index_dir), "What is the salary of a Senior Cloud Engineer?")
+    assert "no information on pay" in cloud.stdout and "[1]" not in cloud.stdout
 
 
 def test_index_command_prints_the_report(tmp_path: Path) -> None:

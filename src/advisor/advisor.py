@@ -79,7 +79,10 @@ class Advisor:
     def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Answer:
         """Answer a question; history holds earlier {"role", "content"} messages; role (optional) is the role
         to assume when the question and its history name none."""
-        plan = self.plan(question, history, role)
+        return self.answer(self.plan(question, history, role))
+
+    def answer(self, plan: Plan) -> Answer:
+        """The answer a plan leads to (ask = plan + answer; evaluation looks at the plan's passages too)."""
         if plan.early is not None:
             return plan.early
         answer = compose(plan.query, plan.hits, plan.subject, source_note=plan.note) if plan.subject else None

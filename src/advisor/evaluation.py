@@ -144,8 +144,8 @@ def evaluate(advisor: Any, suite: Suite) -> EvalResult:
     results = []
     for case in suite.cases:
         history = _with_answers(advisor, case.history)
-        answer = advisor.ask(case.question, history)
         plan = advisor.plan(case.question, history)
+        answer = advisor.answer(plan)
         rank = _rank(case, [h.chunk for h in plan.hits])
         results.append(_judge(case, answer, rank, suite.k))
     metrics = _metrics(results, suite.k)

@@ -156,10 +156,12 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         )  # fmt: skip
 
     cache = _vector_cache(previous) if previous is not None and not full else {}
-    kept_keys = {_embed_key(c) for c in chunks if any(c.source == e["source"] for e in entries if "kept_because" in e)}
-    if full and previous is not None and kept_keys:
-        cache.update({k: v for k, v in _vector_cache(previous).items() if k in kept_keys})
     keys = [_embed_key(c) for c in chunks]
+    kept_sources = {e["source"] for e in entries if "kept_because" in e}
+    if full and previous is not None and kept_sources:
+        # A kept document cannot be re-read, so even a full rebuild carries its vectors over.
+        kept_keys = {k for k, c in zip(keys, chunks, strict=True) if c.source in kept_sources}
+        cache.update({k: v for k, v in _vector_cache(previous).items() if k in kept_keys})
     missing = [i for i, k in enumerate(keys) if k not in cache]
     dimension = int(previous.vectors.d) if previous is not None and not full else None
     if missing:

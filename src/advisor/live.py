@@ -8,7 +8,7 @@ import logging
 import threading
 
 from . import index_store
-from .advisor import Advisor, check_compatible
+from .advisor import Advisor
 from .config import Settings
 from .embedding import Embedder
 
@@ -72,11 +72,7 @@ class AdvisorHolder:
             self._thread = None
 
     def _load(self) -> Advisor:
-        stored, refused = index_store.load_serving(self.settings.index_dir)
-        for reason in refused:
-            log.error("Refused an index generation: %s Serving %s instead.", reason, stored.generation)
-        check_compatible(stored, self.settings)
-        return Advisor(stored, self.settings, self.embedder)
+        return Advisor.load(settings=self.settings, embedder=self.embedder)
 
     def _read_pointer(self) -> str | None:
         try:
