@@ -27,7 +27,7 @@ def main() -> int:
         server_settings = ServerSettings.from_env()
         logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
         # One model in memory, shared by the build and the server.
-        embedder = Embedder(settings.model, settings.embed_batch_size)
+        embedder = Embedder.from_settings(settings)
         print(build(settings, embedder=embedder, wait_seconds=120).format(), flush=True)
         holder = AdvisorHolder(settings, embedder)
     except AdvisorError as exc:

@@ -89,7 +89,8 @@ def test_manifest_describes_the_build(corpus: Path, tmp_path: Path, embedder: Em
     settings = make_settings(corpus, tmp_path / "index")
     build(settings, embedder=embedder)
     manifest = json.loads((current_generation(settings.index_dir) / "manifest.json").read_text())
-    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384}
+    assert manifest["model"] == {"name": "all-MiniLM-L6-v2", "dimension": 384, "backend": "onnx-int8"}
+    assert manifest["vectors"] == {"type": "flat"}
     assert manifest["chunking"] == {"max_tokens": 200, "overlap_tokens": 40, "encoding": "cl100k_base"}
     assert manifest["documents"][0]["source"] == "pilot.md" and len(manifest["documents"][0]["sha256"]) == 64
     assert manifest["counts"] == {"documents": 1, "chunks": 2, "skipped": 2}

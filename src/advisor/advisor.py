@@ -41,7 +41,7 @@ class Advisor:
     def __init__(self, stored: index_store.StoredIndex, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.stored = stored
-        self.embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+        self.embedder = embedder or Embedder.from_settings(settings)
         self.retriever = Retriever(stored, self.embedder)
         chunks = stored.chunks
         self.roles: tuple[str, ...] = tuple(sorted({c.role for c in chunks}))

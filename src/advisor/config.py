@@ -10,6 +10,8 @@ from .errors import ConfigError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000
+# How chunks and questions are embedded; see advisor.embedding.Embedder.
+EMBED_BACKENDS = ("onnx-int8", "onnx", "torch")
 
 
 @dataclass(frozen=True)
@@ -38,15 +40,26 @@ class Settings:
     model: str = DEFAULT_MODEL
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embed_batch_size: int = 32
+    embed_backend: str = "onnx-int8"
+    embed_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_question_chars: int = MAX_QUESTION_CHARS
+    hnsw_min_vectors: int = 50_000
     keep_generations: int = 2
     parse_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if self.embed_batch_size < 1:
             raise ConfigError(f"ADVISOR_EMBED_BATCH_SIZE must be at least 1, got {self.embed_batch_size}.")
+        if self.embed_backend not in EMBED_BACKENDS:
+            raise ConfigError(
+                f"ADVISOR_EMBED_BACKEND must be one of {', '.join(EMBED_BACKENDS)}, got {self.embed_backend!r}."
+            )
+        if self.embed_threads < 1:
+            raise ConfigError(f"ADVISOR_EMBED_THREADS must be at least 1, got {self.embed_threads}.")
         if self.max_question_chars < 10:
             raise ConfigError(f"ADVISOR_MAX_QUESTION_CHARS must be at least 10, got {self.max_question_chars}.")
+        if self.hnsw_min_vectors < 1:
+            raise ConfigError(f"ADVISOR_HNSW_MIN_VECTORS must be at least 1, got {self.hnsw_min_vectors}.")
         if self.keep_generations < 1:
             raise ConfigError(f"ADVISOR_KEEP_GENERATIONS must be at least 1, got {self.keep_generations}.")
 
@@ -64,8 +77,11 @@ class Settings:
             model=env.get("ADVISOR_MODEL", DEFAULT_MODEL) or DEFAULT_MODEL,
             chunking=chunking,
             embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
+            embed_backend=env.get("ADVISOR_EMBED_BACKEND", "onnx-int8") or "onnx-int8",
+            embed_threads=_int(env, "ADVISOR_EMBED_THREADS", os.cpu_count() or 1),
             max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
             keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
+            hnsw_min_vectors=_int(env, "ADVISOR_HNSW_MIN_VECTORS", 50_000),
             parse_timeout=_float(env, "ADVISOR_PARSE_TIMEOUT", 30.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}

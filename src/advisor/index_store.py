@@ -20,6 +20,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from . import vector_index
 from .errors import AdvisorError, IndexCorruptError, IndexMissingError
 from .faults import checkpoint
 from .records import Chunk
@@ -45,9 +46,8 @@ class StoredIndex:
         return str(self.manifest["generation"])
 
     def all_vectors(self) -> np.ndarray:
-        if self.vectors.ntotal == 0:
-            return np.zeros((0, self.vectors.d), dtype=np.float32)
-        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
+        """The stored vectors, in chunk order (a view: do not modify)."""
+        return vector_index.matrix(self.vectors)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -109,16 +109,13 @@ def load_generation(path: Path) -> StoredIndex:
     return StoredIndex(path=path, manifest=manifest, chunks=chunks, vectors=vectors)
 
 
-def write(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: dict[str, Any], keep: int) -> Path:
+def write(index_dir: Path, chunks: list[Chunk], index: faiss.Index, manifest: dict[str, Any], keep: int) -> Path:
     """Write a new generation beside the others, then publish it by swapping the pointer."""
     generations = index_dir / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=generations))
     try:
-        index = faiss.IndexFlatIP(int(manifest["model"]["dimension"]))
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(index, str(staging / VECTORS))
         checkpoint("wrote-vectors")
         _write_text(staging / CHUNKS, json.dumps([c.to_dict() for c in chunks], ensure_ascii=False))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from . import index_store
+from . import index_store, vector_index
 from .chunking import chunk_document
 from .config import Settings
 from .documents import read_folder
@@ -165,15 +165,15 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     missing = [i for i, k in enumerate(keys) if k not in cache]
     dimension = int(previous.vectors.d) if previous is not None and not full else None
     if missing:
-        embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+        embedder = embedder or Embedder.from_settings(settings)
         dimension = embedder.dimension
         _embed_missing(embedder, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], cache)
     if dimension is None:
-        dimension = (embedder or Embedder(settings.model, settings.embed_batch_size)).dimension
+        dimension = (embedder or Embedder.from_settings(settings)).dimension
     vectors = np.stack([cache[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
 
     manifest = {
-        "model": {"name": settings.model, "dimension": int(dimension)},
+        "model": {"name": settings.model, "dimension": int(dimension), "backend": settings.embed_backend},
         "chunking": settings.chunking.to_dict(),
         "settings_digest": settings_digest(settings),
         "documents": entries,
@@ -183,7 +183,8 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": _versions(),
     }
-    path = index_store.write(settings.index_dir, chunks, vectors, manifest, keep=settings.keep_generations)
+    index, manifest["vectors"] = vector_index.build(vectors, int(dimension), settings.hnsw_min_vectors)
+    path = index_store.write(settings.index_dir, chunks, index, manifest, keep=settings.keep_generations)
     return BuildReport(
         tuple(statuses), read.skipped, removed, len(chunks), len(missing), len(chunks) - len(missing),
         time.perf_counter() - started, path.name, False, str(settings.index_dir), files,
@@ -202,8 +203,8 @@ def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache:
 
 
 def settings_digest(settings: Settings) -> str:
-    """What makes vectors comparable: the model and the chunking settings."""
-    data = f"{settings.model}\x1f{sorted(settings.chunking.to_dict().items())}"
+    """What makes vectors comparable: the model, how it runs and the chunking settings."""
+    data = f"{settings.model}\x1f{settings.embed_backend}\x1f{sorted(settings.chunking.to_dict().items())}"
     return hashlib.sha256(data.encode()).hexdigest()[:16]
 
 
@@ -218,7 +219,7 @@ def watch(
     """Rebuild whenever files in the corpus change (changes within debounce_ms are taken together)."""
     from watchfiles import watch as watch_changes
 
-    embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+    embedder = embedder or Embedder.from_settings(settings)
     for _changes in watch_changes(settings.corpus_dir, debounce=debounce_ms, stop_event=stop_event):
         try:
             on_report(build(settings, embedder=embedder, wait_seconds=60))
@@ -232,8 +233,9 @@ def _previous(settings: Settings) -> index_store.StoredIndex | None:
         stored, _refused = index_store.load_serving(settings.index_dir)
     except AdvisorError:
         return None
-    if stored.manifest["model"]["name"] != settings.model:
-        return None
+    model = stored.manifest["model"]
+    if model["name"] != settings.model or model.get("backend", "torch") != settings.embed_backend:
+        return None  # vectors of another model, or of the same model run another way, are not mixed in
     return stored
 
 

@@ -18,7 +18,7 @@ log = logging.getLogger("advisor")
 class AdvisorHolder:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.model, settings.embed_batch_size)
+        self.embedder = embedder or Embedder.from_settings(settings)
         self._lock = threading.Lock()
         # The pointer is read before loading: a generation published meanwhile is then seen as a change.
         self._pointer = self._read_pointer()

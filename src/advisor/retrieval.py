@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import bm25s
-import faiss
 import numpy as np
 
+from . import vector_index
 from .embedding import Embedder
 from .index_store import StoredIndex
 from .intent import passage_intents, primary_heading
@@ -70,6 +70,7 @@ class Retriever:
             for c, intents in zip(self.chunks, self.intents, strict=True)
         ]
         self._lexical = _build_bm25([c.embed_text for c in self.chunks])
+        self._matrix = stored.all_vectors()
 
     def search(
         self,
@@ -124,13 +125,9 @@ class Retriever:
         return out
 
     def _dense(self, text: str, ids: np.ndarray, depth: int) -> tuple[list[int], list[float]]:
-        query = self.embedder.embed_query(text).reshape(1, -1)
-        params = None
-        if len(ids) < len(self.chunks):
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-        scores, found = self.stored.vectors.search(query, depth, params=params)
-        pairs = [(int(i), float(s)) for i, s in zip(found[0], scores[0], strict=True) if i >= 0]
-        return [i for i, _s in pairs], [s for _i, s in pairs]
+        query = self.embedder.embed_query(text)
+        allowed = ids if len(ids) < len(self.chunks) else None
+        return vector_index.search(self.stored.vectors, self._matrix, query, allowed, depth)
 
     def _bm25(self, text: str, ids: np.ndarray, depth: int) -> list[int]:
         if self._lexical is None:

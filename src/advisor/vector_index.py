@@ -1,0 +1,61 @@
+"""The FAISS index chosen by corpus size, and dense search over all passages or a subset of them.
+
+Exact inner product (IndexFlatIP) up to `hnsw_min_vectors` vectors: measured on 2 cores it answers in under 4 ms at
+50,000 vectors, and it is exact. Above that, HNSW (IndexHNSWFlat), whose recall against exact search the benchmark
+reports. A search restricted to a few passages (one role's) is exact in either case: it scores those vectors
+directly, since a graph search with most nodes filtered out loses recall.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faiss
+import numpy as np
+
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 256
+# Up to this many allowed passages, score them directly instead of asking the index with a filter.
+DIRECT_SUBSET_MAX = 4096
+
+
+def build(vectors: np.ndarray, dimension: int, hnsw_min_vectors: int) -> tuple[faiss.Index, dict[str, Any]]:
+    """The index for these vectors, and its description for the manifest."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if len(vectors) >= hnsw_min_vectors:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        described: dict[str, Any] = {"type": "hnsw", "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION}
+    else:
+        index = faiss.IndexFlatIP(dimension)
+        described = {"type": "flat"}
+    if len(vectors):
+        index.add(vectors)
+    return index, described
+
+
+def matrix(index: faiss.Index) -> np.ndarray:
+    """The stored vectors as a (n, d) array without copying them (both index types keep them uncompressed)."""
+    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+    if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32) if index.ntotal == 0 else index.reconstruct_n(0, index.ntotal)
+    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+
+
+def search(
+    index: faiss.Index, vectors: np.ndarray, query: np.ndarray, allowed: np.ndarray | None, depth: int
+) -> tuple[list[int], list[float]]:
+    """The `depth` best (position, score) pairs among `allowed` positions (all when None), best first."""
+    if allowed is not None and len(allowed) <= DIRECT_SUBSET_MAX:
+        scores = vectors[allowed] @ query
+        top = np.argsort(-scores, kind="stable")[:depth]
+        return [int(allowed[i]) for i in top], [float(scores[i]) for i in top]
+    selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+    if isinstance(index, faiss.IndexHNSW):
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, depth))
+    else:
+        params = faiss.SearchParameters(sel=selector) if selector is not None else None
+    scores, found = index.search(query.reshape(1, -1), depth, params=params)
+    pairs = [(int(i), float(s)) for i, s in zip(found[0], scores[0], strict=True) if i >= 0]
+    return [i for i, _s in pairs], [s for _i, s in pairs]
