@@ -12,5 +12,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 export HF_HUB_OFFLINE=1
-.venv/bin/ruff check src tests app.py
+.venv/bin/ruff check src tests app.py benchmarks
 exec .venv/bin/python -m pytest "$@"

@@ -42,6 +42,7 @@ class Settings:
     embed_batch_size: int = 32
     embed_backend: str = "onnx-int8"
     embed_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
+    query_cache: int = 1024
     max_question_chars: int = MAX_QUESTION_CHARS
     hnsw_min_vectors: int = 50_000
     keep_generations: int = 2
@@ -54,6 +55,8 @@ class Settings:
             raise ConfigError(
                 f"ADVISOR_EMBED_BACKEND must be one of {', '.join(EMBED_BACKENDS)}, got {self.embed_backend!r}."
             )
+        if self.query_cache < 0:
+            raise ConfigError(f"ADVISOR_QUERY_CACHE must be 0 (off) or more, got {self.query_cache}.")
         if self.embed_threads < 1:
             raise ConfigError(f"ADVISOR_EMBED_THREADS must be at least 1, got {self.embed_threads}.")
         if self.max_question_chars < 10:
@@ -79,6 +82,7 @@ class Settings:
             embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
             embed_backend=env.get("ADVISOR_EMBED_BACKEND", "onnx-int8") or "onnx-int8",
             embed_threads=_int(env, "ADVISOR_EMBED_THREADS", os.cpu_count() or 1),
+            query_cache=_int(env, "ADVISOR_QUERY_CACHE", 1024),
             max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
             keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
             hnsw_min_vectors=_int(env, "ADVISOR_HNSW_MIN_VECTORS", 50_000),

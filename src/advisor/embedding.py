@@ -44,7 +44,12 @@ class Embedder:
     """
 
     def __init__(
-        self, model: str = DEFAULT_MODEL, batch_size: int = 32, backend: str = "onnx-int8", threads: int | None = None
+        self,
+        model: str = DEFAULT_MODEL,
+        batch_size: int = 32,
+        backend: str = "onnx-int8",
+        threads: int | None = None,
+        query_cache: int = 1024,
     ) -> None:
         if backend not in EMBED_BACKENDS:
             raise ConfigError(f"ADVISOR_EMBED_BACKEND must be one of {', '.join(EMBED_BACKENDS)}, got {backend!r}.")
@@ -55,11 +60,14 @@ class Embedder:
         self._encoder = None
         self._lock = threading.Lock()
         # Follow-ups and example questions repeat: a per-embedder LRU spares re-encoding them.
-        self._query_cache = lru_cache(maxsize=1024)(self._encode_query)
+        self._query_cache = lru_cache(maxsize=query_cache)(self._encode_query)
 
     @classmethod
     def from_settings(cls, settings) -> Embedder:
-        return cls(settings.model, settings.embed_batch_size, settings.embed_backend, settings.embed_threads)
+        return cls(
+            settings.model, settings.embed_batch_size, settings.embed_backend, settings.embed_threads,
+            settings.query_cache,
+        )  # fmt: skip
 
     @property
     def encoder(self):

@@ -60,6 +60,9 @@ class Store:
         self.retention_days = retention_days
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
+            # Write-ahead logging: an answer's record commits without waiting for a disk sync of the whole
+            # database, and readers (advisor gaps) never block the server's writes.
+            db.execute("PRAGMA journal_mode = WAL")
             db.executescript(_SCHEMA)
             self._expire(db)
 
@@ -69,6 +72,7 @@ class Store:
         db = sqlite3.connect(self.path, timeout=10)
         try:
             db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across crashes of the app
             yield db
             db.commit()
         finally:
