@@ -124,7 +124,8 @@ class ServerSettings:
     store_questions: bool = True
     retention_days: int = 90
     rate_limit_per_minute: int = 30
-    max_concurrent: int = 4
+    # One answer per core: more only contend for the GIL and stretch the latency tail (benchmarks/).
+    max_concurrent: int = field(default_factory=lambda: os.cpu_count() or 1)
     max_waiting: int = 16
     max_body_bytes: int = 16_384
     admin_token: str | None = field(default=None, repr=False)
@@ -157,7 +158,7 @@ class ServerSettings:
             store_questions=env.get("ADVISOR_STORE_QUESTIONS", "1").strip().lower() not in ("0", "false", "no", "off"),
             retention_days=_int(env, "ADVISOR_RETENTION_DAYS", 90),
             rate_limit_per_minute=_int(env, "ADVISOR_RATE_LIMIT", 30),
-            max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", 4),
+            max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", os.cpu_count() or 1),
             max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
             max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
             admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,

@@ -4,6 +4,7 @@ sentences speak to each intent. Plain functions over text, tested without a mode
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .records import INTENTS
 
@@ -63,6 +64,7 @@ def question_intent(text: str) -> str:
     return found[0] if found else "other"
 
 
+@lru_cache(maxsize=65536)
 def heading_intents(heading: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _HEADING_PATTERNS.items() if pattern.search(heading))
 
@@ -100,6 +102,8 @@ def passage_intents(section_path: str, text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Passages are scanned again for every question that finds them; the patterns are fixed, so keep the result.
+@lru_cache(maxsize=65536)
 def text_intents(text: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _TEXT_PATTERNS.items() if pattern.search(text))
 

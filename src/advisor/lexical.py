@@ -62,7 +62,13 @@ def singular(token: str) -> str:
 
 def role_tokens(text: str) -> list[str]:
     """Normalized tokens for matching role titles: lower case, abbreviations expanded, singular."""
-    return [singular(t) for t in expand([w.split("'")[0] for w in words(text)])]
+    return list(_role_tokens(text))
+
+
+# Headings and passages are matched against every question: their tokens are worth keeping (pure functions).
+@lru_cache(maxsize=65536)
+def _role_tokens(text: str) -> tuple[str, ...]:
+    return tuple(singular(t) for t in expand([w.split("'")[0] for w in words(text)]))
 
 
 @lru_cache(maxsize=65536)
@@ -72,14 +78,13 @@ def stem(token: str) -> str:
 
 def content_stems(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
     """Stems of the words that carry meaning: no stop words, nothing in exclude (compared as stems)."""
-    out = set()
-    for token in expand([w.split("'")[0] for w in words(text)]):
-        if token in STOPWORDS or len(token) < 2:
-            continue
-        s = stem(token)
-        if s not in exclude:
-            out.add(s)
-    return out
+    return set(_content_stems(text) - exclude)
+
+
+@lru_cache(maxsize=65536)
+def _content_stems(text: str) -> frozenset[str]:
+    tokens = expand([w.split("'")[0] for w in words(text)])
+    return frozenset(stem(t) for t in tokens if t not in STOPWORDS and len(t) >= 2)
 
 
 # Words a question uses for what a passage says in other words; used only to score sentences.

@@ -139,7 +139,7 @@ class Retriever:
             return []
         mask = np.zeros(len(self.chunks), dtype=np.float32)
         mask[ids] = 1.0
-        docs, scores = self._lexical.model.retrieve(tokens, k=depth, show_progress=False, weight_mask=mask, n_threads=1)
+        docs, scores = self._lexical.model.retrieve(tokens, k=depth, show_progress=False, weight_mask=mask, n_threads=0)
         # Zero means no query word occurs in the passage: that is no lexical evidence at all.
         return [int(d) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
