@@ -45,3 +45,18 @@ def test_lexical_and_dense_both_contribute(advisor: Advisor) -> None:
     top = hits[0]
     assert "Terraform" in top.chunk.text
     assert top.lexical_rank == 1 and top.dense_rank is not None
+
+
+def test_filtered_dense_search_is_exact_on_either_path(advisor: Advisor, monkeypatch) -> None:
+    """A role's passages are scored directly; a large subset goes through the index with a filter: same result."""
+    from advisor import vector_index
+
+    stored, vectors = advisor.stored, advisor.stored.all_vectors()
+    allowed = np.array([i for i, c in enumerate(stored.chunks) if c.role != "Senior Cloud Engineer"])
+    query = advisor.embedder.embed_query("what do they earn")
+    direct = vector_index.search(stored.vectors, vectors, query, allowed, 12)
+    monkeypatch.setattr(vector_index, "DIRECT_SUBSET_MAX", 0)
+    filtered = vector_index.search(stored.vectors, vectors, query, allowed, 12)
+    expected = allowed[np.argsort(-(vectors[allowed] @ query))[:12]]
+    assert direct[0] == filtered[0] == [int(i) for i in expected]
+    assert np.allclose(direct[1], filtered[1], atol=1e-5)
