@@ -14,7 +14,7 @@ from advisor.errors import IndexCorruptError, IndexMismatchError, IndexMissingEr
 from advisor.index_store import current_generation
 from advisor.indexer import build
 
-from .conftest import make_settings
+from .conftest import CORPUS, make_settings
 
 ROLE_DOC = "---\nrole: Harbor Pilot\n---\n# Harbor Pilot\n\n## Pay\n\n- Median Salary: $99,000\n\n## Requirements\n\n- A pilot license\n"
 
@@ -134,3 +134,38 @@ def test_a_new_generation_is_published_and_old_ones_pruned(corpus: Path, tmp_pat
     # A published generation that went missing: the newest good one left is served.
     shutil.rmtree(settings.index_dir / "generations" / names[-1])
     assert Advisor.load(settings=settings, embedder=embedder).generation == names[1]
+
+
+def test_an_incremental_build_reads_only_changed_files_and_matches_a_full_one(
+    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import documents, indexer
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    incremental = make_settings(corpus, tmp_path / "incremental")
+    build(incremental, embedder=embedder)
+    edited = sorted(corpus.glob("*.md"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n## Notes\n\nEdited today.\n", encoding="utf-8")
+
+    parsed: list[str] = []
+    real_read = documents.read_document
+    monkeypatch.setattr(documents, "read_document", lambda path, *a: parsed.append(path.name) or real_read(path, *a))
+    report = build(incremental, embedder=embedder)
+    assert parsed == [edited.name]
+    assert {d.source: d.status for d in report.documents} == {
+        p.name: "updated" if p == edited else "unchanged" for p in sorted(corpus.glob("*.md"))
+    }
+
+    full = make_settings(corpus, tmp_path / "full")
+    build(full, full=True, embedder=embedder)
+    ours = Advisor.load(settings=incremental, embedder=embedder).stored
+    fresh = Advisor.load(settings=full, embedder=embedder).stored
+    assert ours.chunks == fresh.chunks
+    assert [d["sha256"] for d in ours.manifest["documents"]] == [d["sha256"] for d in fresh.manifest["documents"]]
+
+    # New reading or chunking code: every file is read again, not trusted from the last build.
+    parsed.clear()
+    monkeypatch.setattr(indexer, "reader_digest", lambda: "another version")
+    build(incremental, embedder=embedder)
+    assert len(parsed) == len(list(corpus.glob("*.md")))

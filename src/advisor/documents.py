@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,23 +35,42 @@ class UnreadableFile(Exception):
 class ReadResult:
     documents: tuple[Document, ...]
     skipped: tuple[SkippedFile, ...]
+    # Files whose bytes hash to the digest the caller already knows: not parsed again.
+    unchanged: tuple[str, ...] = ()
+    # Every readable or unchanged file's source, in reading order.
+    order: tuple[str, ...] = ()
 
 
-def read_folder(folder: Path, parse_timeout: float | None = None) -> ReadResult:
+def read_folder(folder: Path, parse_timeout: float | None = None, known: Mapping[str, str] | None = None) -> ReadResult:
     """Read every file below folder (sorted, so builds are reproducible). PDF and HTML files are parsed in a
-    child process that is abandoned after parse_timeout seconds."""
+    child process that is abandoned after parse_timeout seconds. A file whose SHA-256 equals known[source] is
+    only listed as unchanged: an incremental build re-uses what it made of it last time."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
+    unchanged: list[str] = []
+    order: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         source = path.relative_to(folder).as_posix()
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             skipped.append(SkippedFile(source, "hidden file"))
             continue
+        if known and source in known and _sha256_of(path) == known[source]:
+            unchanged.append(source)
+            order.append(source)
+            continue
         try:
             documents.append(read_document(path, source, parse_timeout))
+            order.append(source)
         except UnreadableFile as exc:
             skipped.append(SkippedFile(source, str(exc)))
-    return ReadResult(tuple(documents), tuple(skipped))
+    return ReadResult(tuple(documents), tuple(skipped), tuple(unchanged), tuple(order))
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def read_document(path: Path, source: str, parse_timeout: float | None = None) -> Document:
@@ -180,12 +199,16 @@ def _html_to_markdown(html: str) -> str:
     return markdown
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _front_matter(text: str) -> tuple[dict[str, object], int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, 0
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        # libyaml's loader when PyYAML has it: O*NET front matter lists hundreds of alternate titles.
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise UnreadableFile(f"invalid front matter: {str(exc).splitlines()[0]}") from None
     if not isinstance(meta, dict):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -115,16 +116,27 @@ def build(
 
 def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildReport:
     started = time.perf_counter()
-    read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout)
     # Even a full rebuild keeps what it needs of the previous generation: documents that cannot be read now
     # keep their previous version, and removed documents are reported. It only re-embeds everything.
     previous = _previous(settings)
     old_docs = {d["source"]: d for d in previous.manifest["documents"]} if previous else {}
+    reusable = _reusable(previous, settings) and not full
+    known = {s: d["sha256"] for s, d in old_docs.items() if "kept_because" not in d} if reusable else None
+    read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout, known=known)
+    parsed = {d.source: d for d in read.documents}
+    old_chunks = _chunks_by_source(previous)
 
     chunks: list[Chunk] = []
     entries: list[dict[str, Any]] = []
     statuses: list[DocumentReport] = []
-    for doc in read.documents:
+    for source in read.order:
+        if source not in parsed:  # unchanged since the previous build: its chunks are re-used as they are
+            old = old_docs[source]
+            chunks.extend(old_chunks[source])
+            entries.append(old)
+            statuses.append(DocumentReport(source, old["role"], old["chunks"], "unchanged"))
+            continue
+        doc = parsed[source]
         doc_chunks = chunk_document(doc, settings.chunking)
         chunks.extend(doc_chunks)
         entry = {"source": doc.source, "role": doc.role, "sha256": doc.sha256, "chunks": len(doc_chunks)}
@@ -141,13 +153,13 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         old = old_docs.get(skipped.source)
         if old is None or previous is None or previous.manifest["chunking"] != settings.chunking.to_dict():
             continue
-        kept = [c for c in previous.chunks if c.source == skipped.source]
+        kept = old_chunks.get(skipped.source, [])
         chunks.extend(kept)
         entries.append({**old, "chunks": len(kept), "kept_because": skipped.reason})
         statuses.append(DocumentReport(skipped.source, old["role"], len(kept), "kept"))
     present = {e["source"] for e in entries}
     removed = tuple(sorted(set(old_docs) - present))
-    files = len(read.documents) + len(read.skipped)
+    files = len(read.order) + len(read.skipped)
 
     if previous is not None and not full and _same_corpus(previous.manifest, entries, settings):
         return BuildReport(
@@ -180,6 +192,7 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         "skipped": [s.__dict__ for s in read.skipped],
         "counts": {"documents": len(entries), "chunks": len(chunks), "skipped": len(read.skipped)},
         "embed_keys": keys,
+        "reader_digest": reader_digest(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "versions": _versions(),
     }
@@ -200,6 +213,32 @@ def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache:
                 cache[key] = vector
             bar.update(len(vectors))
             checkpoint("embedding")
+
+
+def reader_digest() -> str:
+    """Changes when the code that turns files into chunks changes; unchanged files are re-read then."""
+    from . import chunking, documents, records, text_units
+
+    digest = hashlib.sha256()
+    for module in (documents, chunking, text_units, records):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _reusable(previous: index_store.StoredIndex | None, settings: Settings) -> bool:
+    """Whether the previous generation's chunks of an unchanged file are what reading it again would give."""
+    return (
+        previous is not None
+        and previous.manifest.get("reader_digest") == reader_digest()
+        and previous.manifest["chunking"] == settings.chunking.to_dict()
+    )
+
+
+def _chunks_by_source(previous: index_store.StoredIndex | None) -> dict[str, list[Chunk]]:
+    out: dict[str, list[Chunk]] = {}
+    for chunk in previous.chunks if previous else ():
+        out.setdefault(chunk.source, []).append(chunk)
+    return out
 
 
 def settings_digest(settings: Settings) -> str:
@@ -266,7 +305,7 @@ def _vector_cache(previous: index_store.StoredIndex) -> dict[str, np.ndarray]:
 
 def _versions() -> dict[str, str]:
     out = {}
-    for name in ("sentence-transformers", "faiss-cpu", "tiktoken", "bm25s", "torch"):
+    for name in ("role-advisor", "onnxruntime", "sentence-transformers", "faiss-cpu", "tiktoken", "bm25s", "torch"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
