@@ -200,7 +200,7 @@ def vector_search(sizes: list[int], source: np.ndarray, queries: np.ndarray, rou
     out = []
     for n in sizes:
         picked = source[rng.integers(0, len(source), n)]
-        grown = picked + rng.normal(0, 0.05, picked.shape).astype(np.float32)
+        grown = picked + rng.normal(0, 0.02, picked.shape).astype(np.float32)
         grown /= np.linalg.norm(grown, axis=1, keepdims=True)
         flat, _ = vector_index.build(grown, grown.shape[1], hnsw_min_vectors=n + 1)
         hnsw_build, (hnsw, _) = timed(vector_index.build, grown, grown.shape[1], 1)

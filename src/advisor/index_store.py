@@ -20,7 +20,6 @@ from typing import Any
 import faiss
 import numpy as np
 
-from . import vector_index
 from .errors import AdvisorError, IndexCorruptError, IndexMissingError
 from .faults import checkpoint
 from .records import Chunk
@@ -46,8 +45,10 @@ class StoredIndex:
         return str(self.manifest["generation"])
 
     def all_vectors(self) -> np.ndarray:
-        """The stored vectors, in chunk order (a view: do not modify)."""
-        return vector_index.matrix(self.vectors)
+        """A copy of the stored vectors, in chunk order."""
+        if self.vectors.ntotal == 0:
+            return np.zeros((0, self.vectors.d), dtype=np.float32)
+        return self.vectors.reconstruct_n(0, self.vectors.ntotal)
 
 
 def current_generation(index_dir: Path) -> Path | None:

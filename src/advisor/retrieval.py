@@ -70,7 +70,8 @@ class Retriever:
             for c, intents in zip(self.chunks, self.intents, strict=True)
         ]
         self._lexical = _build_bm25([c.embed_text for c in self.chunks])
-        self._matrix = stored.all_vectors()
+        # A view into the FAISS index's own storage (no second copy); valid while self.stored holds the index.
+        self._matrix = vector_index.matrix(stored.vectors)
 
     def search(
         self,

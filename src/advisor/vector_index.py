@@ -14,7 +14,7 @@ import faiss
 import numpy as np
 
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 256
 # Up to this many allowed passages, score them directly instead of asking the index with a filter.
 DIRECT_SUBSET_MAX = 4096
@@ -36,7 +36,8 @@ def build(vectors: np.ndarray, dimension: int, hnsw_min_vectors: int) -> tuple[f
 
 
 def matrix(index: faiss.Index) -> np.ndarray:
-    """The stored vectors as a (n, d) array without copying them (both index types keep them uncompressed)."""
+    """The stored vectors as a (n, d) array without copying them (both index types keep them uncompressed).
+    The array points into the index's memory: keep the index alive as long as the array."""
     flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
         return np.zeros((0, index.d), dtype=np.float32) if index.ntotal == 0 else index.reconstruct_n(0, index.ntotal)
