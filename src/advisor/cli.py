@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,9 @@ def main() -> None:
 
     Settings come from ADVISOR_* environment variables (see the README); options override them.
     """
+    # Say what a long one-time step is doing (the model's ONNX export on first use), on stderr.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("advisor").setLevel(logging.INFO)
 
 
 @main.command("index")

@@ -177,7 +177,7 @@ def cache_dir(folder: ModelFolder) -> Path:
 
 
 def _export(folder: ModelFolder, fp32: Path, int8: Path, report: Path) -> None:
-    log.info("Exporting %s to ONNX (once; cached in %s/)", folder.path, fp32.parent)
+    log.info("Preparing the embedding model for ONNX Runtime, once (about 15 s): %s -> %s/", folder.path, fp32.parent)
     try:
         import torch
         from onnxruntime.quantization import QuantType, quantize_dynamic
