@@ -15,7 +15,7 @@ import numpy as np
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
-HNSW_EF_SEARCH = 256
+HNSW_EF_SEARCH = 512
 # Up to this many allowed passages, score them directly instead of asking the index with a filter.
 DIRECT_SUBSET_MAX = 4096
 
