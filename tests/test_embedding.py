@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -56,10 +57,10 @@ def test_export_is_cached_beside_the_model_with_its_accuracy_check(embedder: Emb
     _ = embedder.dimension
     folder = ModelFolder.inspect(Path(resolve_model_path("all-MiniLM-L6-v2")))
     cache = cache_dir(folder)
-    models = sorted(cache.glob("advisor-*.onnx"))
+    models = sorted(cache.glob(f"advisor-{folder.fingerprint()}-*.onnx"))
     assert {p.name.rsplit("-", 1)[-1] for p in models} == {"fp32.onnx", "int8.onnx"}
-    check = json.loads(next(cache.glob("advisor-*.json")).read_text())
-    assert check["int8_ok"] and check["mean_cosine"] > 0.98
+    check = json.loads((cache / f"advisor-{folder.fingerprint()}.json").read_text())
+    assert check["mean_cosine"] > 0.98 and check["min_cosine"] > 0.95
     before = {p: p.stat().st_mtime_ns for p in models}
     again = Embedder()
     assert again.backend == "onnx-int8"
@@ -88,15 +89,39 @@ def test_models_the_onnx_path_cannot_take_are_recognised(tmp_path: Path) -> None
         ModelFolder.inspect(copy)
 
 
-def test_changing_the_backend_re_embeds_everything(
-    tmp_path: Path, embedder: Embedder, torch_embedder: Embedder
+def test_a_model_the_onnx_export_cannot_take_runs_on_torch(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    copy = tmp_path / "max-pooled"
+    shutil.copytree(Path(resolve_model_path("all-MiniLM-L6-v2")), copy, ignore=shutil.ignore_patterns("onnx"))
+    config = {"word_embedding_dimension": 384, "pooling_mode_max_tokens": True}
+    (copy / "1_Pooling" / "config.json").write_text(json.dumps(config))
+    embedder = Embedder(str(copy))
+    with caplog.at_level("WARNING", logger="advisor"):
+        vectors = embedder.embed_documents(QUESTIONS)
+    assert embedder.backend == "torch" and vectors.shape == (len(QUESTIONS), 384)
+    assert "ONNX path cannot take" in caplog.text
+    assert not (copy / "onnx").exists()
+
+
+def test_changing_the_backend_re_embeds_everything_and_keeps_unreadable_documents(
+    tmp_path: Path, embedder: Embedder, torch_embedder: Embedder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(CORPUS, tmp_path / "index", embed_backend="torch")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(corpus, tmp_path / "index", embed_backend="torch")
     first = build(settings, embedder=torch_embedder)
     assert first.embedded == first.chunks
-    switched = make_settings(CORPUS, tmp_path / "index")
+    broken = sorted(corpus.glob("*.md"))[0]
+    broken.write_bytes(b"\x00 not text any more")
+    switched = make_settings(corpus, tmp_path / "index")
+    with caplog.at_level("WARNING", logger="advisor"):
+        Advisor.load(settings=switched, embedder=embedder)  # still answers from the torch-built index
+    assert "embedded with the torch backend" in caplog.text
     report = build(switched, embedder=embedder)
     assert not report.up_to_date and report.embedded == report.chunks and report.reused == 0
+    assert {d.source: d.status for d in report.documents}[broken.name] == "kept"
+    stored = Advisor.load(settings=switched, embedder=embedder).stored
+    assert stored.manifest["model"]["backend"] == "onnx-int8"
+    assert any(c.source == broken.name for c in stored.chunks)
     assert build(switched, embedder=embedder).up_to_date
 
 
@@ -109,6 +134,10 @@ def test_hnsw_above_the_size_threshold_answers_like_exact_search(tmp_path: Path,
     hnsw = Advisor.load(settings=hnsw_settings, embedder=embedder)
     assert flat.stored.manifest["vectors"] == {"type": "flat"}
     assert hnsw.stored.manifest["vectors"]["type"] == "hnsw"
+    # Lowering the threshold over an unchanged corpus rebuilds the index as the new size rule says.
+    resized = build(replace(flat_settings, hnsw_min_vectors=10), embedder=embedder)
+    assert not resized.up_to_date and resized.embedded == 0
+    assert Advisor.load(settings=flat_settings, embedder=embedder).stored.manifest["vectors"]["type"] == "hnsw"
     for question in QUESTIONS:
         ours = [h.chunk.id for h in hnsw.retriever.search(question)]
         exact = [h.chunk.id for h in flat.retriever.search(question)]

@@ -226,3 +226,11 @@ def check_compatible(stored: index_store.StoredIndex, settings: Settings) -> Non
             f"{built_chunking}, but the configuration asks for model {settings.model!r} and chunking "
             f"{settings.chunking.to_dict()}. Rebuild it: advisor index --full --index {settings.index_dir}"
         )
+    built_backend = manifest["model"].get("backend", "torch")
+    if built_backend != settings.embed_backend:
+        # Close enough to answer from (INT8 and fp32 vectors agree to cosine 0.99), but not the same vectors.
+        log.warning(
+            "The index in %s/ was embedded with the %s backend and questions will use %s; the next "
+            "`advisor index` re-embeds it with %s.",
+            settings.index_dir, built_backend, settings.embed_backend, settings.embed_backend,
+        )  # fmt: skip

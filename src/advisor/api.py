@@ -110,22 +110,20 @@ def api_router(get_advisor: Callable[[], Advisor], store: Store | None, settings
     async def answer(body: AskRequest) -> tuple[Answer, str | None]:
         advisor = get_advisor()
         history = [m.model_dump() for m in body.history]
-
-        def ask_and_record() -> tuple[Answer, str | None]:
-            # One worker-thread hop per request: answering and recording together.
-            result = advisor.ask(body.question, history, body.role)
-            recorded = store.record_answer(body.question, result, advisor.generation) if store is not None else None
-            return result, recorded
-
         try:
             async with gate.slot():
-                return await run_in_threadpool(ask_and_record)
+                result = await run_in_threadpool(advisor.ask, body.question, history, body.role)
         except Busy:
             raise HTTPException(
                 503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
             ) from None
         except BadQuestionError as exc:
             raise HTTPException(422, str(exc)) from None
+        answer_id = None
+        if store is not None:
+            # Outside the answering slot: a slow disk delays this request's id, not other people's answers.
+            answer_id = await run_in_threadpool(store.record_answer, body.question, result, advisor.generation)
+        return result, answer_id
 
     @router.post("/api/ask", response_model=AskResponse, responses=_ERRORS, tags=["ask"])
     async def ask(body: AskRequest, request: Request) -> dict[str, Any]:

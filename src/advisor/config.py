@@ -41,7 +41,7 @@ class Settings:
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embed_batch_size: int = 32
     embed_backend: str = "onnx-int8"
-    embed_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
+    embed_threads: int = field(default_factory=lambda: available_cpus())
     query_cache: int = 1024
     max_question_chars: int = MAX_QUESTION_CHARS
     hnsw_min_vectors: int = 50_000
@@ -81,7 +81,7 @@ class Settings:
             chunking=chunking,
             embed_batch_size=_int(env, "ADVISOR_EMBED_BATCH_SIZE", 32),
             embed_backend=env.get("ADVISOR_EMBED_BACKEND", "onnx-int8") or "onnx-int8",
-            embed_threads=_int(env, "ADVISOR_EMBED_THREADS", os.cpu_count() or 1),
+            embed_threads=_int(env, "ADVISOR_EMBED_THREADS", available_cpus()),
             query_cache=_int(env, "ADVISOR_QUERY_CACHE", 1024),
             max_question_chars=_int(env, "ADVISOR_MAX_QUESTION_CHARS", MAX_QUESTION_CHARS),
             keep_generations=_int(env, "ADVISOR_KEEP_GENERATIONS", 2),
@@ -90,6 +90,14 @@ class Settings:
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which containers and taskset narrow), not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
@@ -125,7 +133,7 @@ class ServerSettings:
     retention_days: int = 90
     rate_limit_per_minute: int = 30
     # One answer per core: more only contend for the GIL and stretch the latency tail (benchmarks/).
-    max_concurrent: int = field(default_factory=lambda: os.cpu_count() or 1)
+    max_concurrent: int = field(default_factory=lambda: available_cpus())
     max_waiting: int = 16
     max_body_bytes: int = 16_384
     admin_token: str | None = field(default=None, repr=False)
@@ -158,7 +166,7 @@ class ServerSettings:
             store_questions=env.get("ADVISOR_STORE_QUESTIONS", "1").strip().lower() not in ("0", "false", "no", "off"),
             retention_days=_int(env, "ADVISOR_RETENTION_DAYS", 90),
             rate_limit_per_minute=_int(env, "ADVISOR_RATE_LIMIT", 30),
-            max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", os.cpu_count() or 1),
+            max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", available_cpus()),
             max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
             max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
             admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,

@@ -8,10 +8,16 @@ import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from .config import DEFAULT_MODEL, EMBED_BACKENDS
+from .config import DEFAULT_MODEL, EMBED_BACKENDS, available_cpus
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from .config import Settings
 from .errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -56,21 +62,21 @@ class Embedder:
         self.model_name = model
         self.batch_size = batch_size
         self.requested_backend = backend
-        self.threads = threads or os.cpu_count() or 1
+        self.threads = threads or available_cpus()
         self._encoder = None
         self._lock = threading.Lock()
         # Follow-ups and example questions repeat: a per-embedder LRU spares re-encoding them.
         self._query_cache = lru_cache(maxsize=query_cache)(self._encode_query)
 
     @classmethod
-    def from_settings(cls, settings) -> Embedder:
+    def from_settings(cls, settings: Settings) -> Embedder:
         return cls(
             settings.model, settings.embed_batch_size, settings.embed_backend, settings.embed_threads,
             settings.query_cache,
         )  # fmt: skip
 
     @property
-    def encoder(self):
+    def encoder(self) -> Encoder:
         if self._encoder is None:
             with self._lock:
                 if self._encoder is None:
@@ -98,12 +104,21 @@ class Embedder:
         return np.ascontiguousarray(self.encoder.encode([text])[0], dtype=np.float32)
 
 
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    backend: str
+    dimension: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
 class TorchEncoder:
     """sentence-transformers' own fp32 encode: the reference, and the path for models ONNX cannot take."""
 
     backend = "torch"
 
-    def __init__(self, model, batch_size: int) -> None:
+    def __init__(self, model: SentenceTransformer, batch_size: int) -> None:
         self.model = model
         self.batch_size = batch_size
         self.dimension = int(model.get_embedding_dimension())
@@ -114,7 +129,7 @@ class TorchEncoder:
         )
 
 
-def _load(model: str, backend: str, batch_size: int, threads: int):
+def _load(model: str, backend: str, batch_size: int, threads: int) -> Encoder:
     path = resolve_model_path(model)
     if backend != "torch":
         from . import onnx_encoder
@@ -123,7 +138,7 @@ def _load(model: str, backend: str, batch_size: int, threads: int):
         if folder is not None:
             try:
                 return onnx_encoder.load(folder, "int8" if backend == "onnx-int8" else "fp32", threads)
-            except onnx_encoder.UnsupportedModel as exc:
+            except Exception as exc:  # any model the exporter cannot take still works, on the reference path
                 log.warning("Embedding with torch: the ONNX path cannot take %s (%s).", model, exc)
     return TorchEncoder(_load_torch(model, path), batch_size)
 
@@ -140,7 +155,7 @@ def _local_folder(path: str) -> Path | None:
         return None
 
 
-def _load_torch(model: str, path: str):
+def _load_torch(model: str, path: str) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 

@@ -161,16 +161,18 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     removed = tuple(sorted(set(old_docs) - present))
     files = len(read.order) + len(read.skipped)
 
-    if previous is not None and not full and _same_corpus(previous.manifest, entries, settings):
+    # Vectors of the same model run another way (torch, ONNX fp32, INT8) are close but not mixed in one index.
+    same_vectors = previous is not None and previous.manifest["model"].get("backend", "torch") == settings.embed_backend
+    if same_vectors and not full and _same_corpus(previous.manifest, entries, settings, len(chunks)):
         return BuildReport(
             tuple(statuses), read.skipped, removed, len(chunks), 0, len(chunks),
             time.perf_counter() - started, previous.generation, True, str(settings.index_dir), files,
         )  # fmt: skip
 
-    cache = _vector_cache(previous) if previous is not None and not full else {}
+    cache = _vector_cache(previous) if same_vectors and not full else {}
     keys = [_embed_key(c) for c in chunks]
     kept_sources = {e["source"] for e in entries if "kept_because" in e}
-    if full and previous is not None and kept_sources:
+    if full and same_vectors and kept_sources:
         # A kept document cannot be re-read, so even a full rebuild carries its vectors over.
         kept_keys = {k for k, c in zip(keys, chunks, strict=True) if c.source in kept_sources}
         cache.update({k: v for k, v in _vector_cache(previous).items() if k in kept_keys})
@@ -267,22 +269,26 @@ def watch(
 
 
 def _previous(settings: Settings) -> index_store.StoredIndex | None:
-    """The serving generation when its vectors can be re-used; a broken or foreign one is just rebuilt."""
+    """The serving generation when it was built with this model; a broken or foreign one is just rebuilt."""
     try:
         stored, _refused = index_store.load_serving(settings.index_dir)
     except AdvisorError:
         return None
-    model = stored.manifest["model"]
-    if model["name"] != settings.model or model.get("backend", "torch") != settings.embed_backend:
-        return None  # vectors of another model, or of the same model run another way, are not mixed in
-    return stored
+    return stored if stored.manifest["model"]["name"] == settings.model else None
 
 
-def _same_corpus(manifest: dict[str, Any], entries: list[dict[str, Any]], settings: Settings) -> bool:
+def _same_corpus(manifest: dict[str, Any], entries: list[dict[str, Any]], settings: Settings, chunks: int) -> bool:
+    """Nothing to publish: same documents, same chunking, and the index type the size calls for now."""
+
     def key(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         return [(d["source"], d["role"], d["sha256"]) for d in items]
 
-    return key(manifest["documents"]) == key(entries) and manifest["chunking"] == settings.chunking.to_dict()
+    index_type = "hnsw" if chunks >= settings.hnsw_min_vectors else "flat"
+    return (
+        key(manifest["documents"]) == key(entries)
+        and manifest["chunking"] == settings.chunking.to_dict()
+        and manifest.get("vectors", {"type": "flat"})["type"] == index_type
+    )
 
 
 def _status(old: dict[str, Any] | None, sha: str) -> str:

@@ -22,10 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +136,7 @@ class OnnxEncoder:
         rows = list(self._pool.map(run, encodings)) if self._pool and len(texts) > 1 else [run(e) for e in encodings]
         return np.stack(rows) if rows else np.zeros((0, self.dimension), dtype=np.float32)
 
-    def _run_one(self, encoding) -> np.ndarray:
+    def _run_one(self, encoding: Encoding) -> np.ndarray:
         ids = np.asarray([encoding.ids], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self.inputs:
@@ -149,10 +153,11 @@ def load(path: Path, precision: str, threads: int) -> OnnxEncoder:
     stem = f"advisor-{folder.fingerprint()}"
     fp32, int8, report = cache / f"{stem}-fp32.onnx", cache / f"{stem}-int8.onnx", cache / f"{stem}.json"
     with _lock(cache / ".lock"):
-        if not fp32.is_file() or not report.is_file():
+        if not (fp32.is_file() and int8.is_file() and report.is_file()):
             _export(folder, fp32, int8, report)
     check = json.loads(report.read_text())
-    if precision == "int8" and not check["int8_ok"]:
+    int8_ok = check["mean_cosine"] >= MIN_MEAN_COSINE and check["min_cosine"] >= MIN_COSINE
+    if precision == "int8" and not int8_ok:
         log.warning(
             "INT8 embedding of %s is off by too much (mean cosine %.4f, min %.4f against fp32); using fp32.",
             path, check["mean_cosine"], check["min_cosine"],
@@ -190,7 +195,9 @@ def _export(folder: ModelFolder, fp32: Path, int8: Path, report: Path) -> None:
     hf_logging.disable_progress_bar()
     # Eager attention traces to plain ONNX operators that ONNX Runtime fuses; SDPA's tracing freezes mask branches.
     model = AutoModel.from_pretrained(str(folder.path), attn_implementation="eager").eval()
-    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if model.config.type_vocab_size else [])
+    # MPNet and DistilBERT take no token types; BERT-like models do.
+    takes_types = getattr(model.config, "type_vocab_size", 0)
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if takes_types else [])
 
     class LastHidden(torch.nn.Module):
         def __init__(self) -> None:
@@ -214,15 +221,17 @@ def _export(folder: ModelFolder, fp32: Path, int8: Path, report: Path) -> None:
             )  # fmt: skip
         import onnx
 
-        # The quantizer logs each tensor it skips on the root logger; that is noise to someone building an index.
-        logging.disable(logging.WARNING)
+        # The quantizer logs each tensor it skips straight on the root logger: noise to someone building an index.
+        # A filter on the root logger drops only records logged there directly, not those of named loggers.
+        quiet = _BelowError()
+        logging.getLogger().addFilter(quiet)
         try:
             quantize_dynamic(
                 str(staged_fp32), str(staged_int8), weight_type=QuantType.QInt8, per_channel=True,
                 extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )  # fmt: skip
         finally:
-            logging.disable(logging.NOTSET)
+            logging.getLogger().removeFilter(quiet)
         reference = SentenceTransformer(str(folder.path), device="cpu").encode(
             list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
@@ -237,14 +246,20 @@ def _export(folder: ModelFolder, fp32: Path, int8: Path, report: Path) -> None:
             "model": str(folder.path),
             "mean_cosine": float(int8_cos.mean()),
             "min_cosine": float(int8_cos.min()),
-            "int8_ok": bool(int8_cos.mean() >= MIN_MEAN_COSINE and int8_cos.min() >= MIN_COSINE),
         }
+        staged_report = Path(tmp) / report.name
+        staged_report.write_text(json.dumps(result, indent=2))
         os.replace(staged_int8, int8)
         os.replace(staged_fp32, fp32)
-        report.write_text(json.dumps(result, indent=2))
+        os.replace(staged_report, report)  # last: its presence says the export is complete
     log.info(
         "ONNX export done: INT8 mean cosine %.4f (min %.4f) against fp32", result["mean_cosine"], result["min_cosine"]
     )
+
+
+class _BelowError(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
 
 
 @contextmanager

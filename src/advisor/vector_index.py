@@ -41,7 +41,9 @@ def matrix(index: faiss.Index) -> np.ndarray:
     flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     if not isinstance(flat, faiss.IndexFlat) or flat.ntotal == 0:
         return np.zeros((0, index.d), dtype=np.float32) if index.ntotal == 0 else index.reconstruct_n(0, index.ntotal)
-    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    view = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    view.flags.writeable = False
+    return view
 
 
 def search(
