@@ -26,6 +26,7 @@ def main() -> int:
         settings = Settings.from_env()
         server_settings = ServerSettings.from_env()
         logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG
         # One model in memory, shared by the build and the server.
         embedder = Embedder.from_settings(settings)
         print(build(settings, embedder=embedder, wait_seconds=120).format(), flush=True)
