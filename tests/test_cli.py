@@ -74,3 +74,12 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("index", "ask", "eval", "serve"):
         assert command in result.stdout
+
+
+def test_the_benchmark_command_starts() -> None:
+    """The benchmark is run by hand (it takes minutes); this keeps `python -m benchmarks` and its imports working."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "--large" in out.stdout and "--rounds" in out.stdout
