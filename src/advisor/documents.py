@@ -35,9 +35,7 @@ class UnreadableFile(Exception):
 class ReadResult:
     documents: tuple[Document, ...]
     skipped: tuple[SkippedFile, ...]
-    # Files whose bytes hash to the digest the caller already knows: not parsed again.
-    unchanged: tuple[str, ...] = ()
-    # Every readable or unchanged file's source, in reading order.
+    # Every readable file's source, in reading order; those not in documents were unchanged (see known).
     order: tuple[str, ...] = ()
 
 
@@ -47,7 +45,6 @@ def read_folder(folder: Path, parse_timeout: float | None = None, known: Mapping
     only listed as unchanged: an incremental build re-uses what it made of it last time."""
     documents: list[Document] = []
     skipped: list[SkippedFile] = []
-    unchanged: list[str] = []
     order: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         source = path.relative_to(folder).as_posix()
@@ -55,7 +52,6 @@ def read_folder(folder: Path, parse_timeout: float | None = None, known: Mapping
             skipped.append(SkippedFile(source, "hidden file"))
             continue
         if known and source in known and _sha256_of(path) == known[source]:
-            unchanged.append(source)
             order.append(source)
             continue
         try:
@@ -63,7 +59,7 @@ def read_folder(folder: Path, parse_timeout: float | None = None, known: Mapping
             order.append(source)
         except UnreadableFile as exc:
             skipped.append(SkippedFile(source, str(exc)))
-    return ReadResult(tuple(documents), tuple(skipped), tuple(unchanged), tuple(order))
+    return ReadResult(tuple(documents), tuple(skipped), tuple(order))
 
 
 def _sha256_of(path: Path) -> str | None:

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .config import DEFAULT_MODEL, EMBED_BACKENDS, available_cpus
+from .errors import ConfigError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
     from .config import Settings
-from .errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,7 @@ def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache:
             checkpoint("embedding")
 
 
+@cache
 def reader_digest() -> str:
     """Changes when the code that turns files into chunks changes; unchanged files are re-read then."""
     from . import chunking, documents, records, text_units
@@ -283,7 +285,7 @@ def _same_corpus(manifest: dict[str, Any], entries: list[dict[str, Any]], settin
     def key(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         return [(d["source"], d["role"], d["sha256"]) for d in items]
 
-    index_type = "hnsw" if chunks >= settings.hnsw_min_vectors else "flat"
+    index_type = vector_index.index_type(chunks, settings.hnsw_min_vectors)
     return (
         key(manifest["documents"]) == key(entries)
         and manifest["chunking"] == settings.chunking.to_dict()

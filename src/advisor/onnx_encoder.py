@@ -73,13 +73,11 @@ class ModelFolder:
         modules_file = path / "modules.json"
         if not (path / "tokenizer.json").is_file() or not modules_file.is_file():
             raise UnsupportedModel(f"{path} has no tokenizer.json or modules.json")
-        modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads(modules_file.read_text())]
+        entries = json.loads(modules_file.read_text())
+        modules = [m["type"].rsplit(".", 1)[-1] for m in entries]
         if modules[:2] != ["Transformer", "Pooling"] or any(m != "Normalize" for m in modules[2:]):
             raise UnsupportedModel(f"modules {modules}: only Transformer, Pooling and Normalize are exported")
-        pooling_dir = next(
-            (path / m["path"] for m in json.loads(modules_file.read_text()) if m["type"].endswith("Pooling")), None
-        )
-        config = json.loads((pooling_dir / "config.json").read_text()) if pooling_dir else {}
+        config = json.loads((path / entries[1]["path"] / "config.json").read_text())
         modes = [k for k, v in config.items() if k.startswith("pooling_mode_") and v]
         if modes == ["pooling_mode_mean_tokens"]:
             pooling = "mean"

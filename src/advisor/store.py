@@ -66,7 +66,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: nothing lost when the app crashes
         self._lock = threading.Lock()
-        with self._connect() as db:
+        with self._transaction() as db:
             # Write-ahead logging: an answer's record commits without waiting for a disk sync of the whole
             # database, and readers (advisor gaps) never block the server's writes.
             db.execute("PRAGMA journal_mode = WAL")
@@ -74,7 +74,7 @@ class Store:
             self._expire(db)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         """The connection, for one transaction: committed when the block ends, rolled back if it raises."""
         with self._lock, self._db:
             yield self._db
@@ -85,7 +85,7 @@ class Store:
 
     def record_answer(self, question: str, answer: Answer, generation: str | None = None) -> str:
         answer_id = uuid.uuid4().hex
-        with self._connect() as db:
+        with self._transaction() as db:
             db.execute(
                 "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -106,7 +106,7 @@ class Store:
     def record_feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
         if rating not in ("up", "down"):
             raise AdvisorError("rating must be 'up' or 'down'.")
-        with self._connect() as db:
+        with self._transaction() as db:
             if db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is None:
                 raise UnknownAnswer(f"No answer with id {answer_id!r} (it may have expired).")
             db.execute(
@@ -115,7 +115,7 @@ class Store:
             )
 
     def feedback(self) -> list[dict[str, object]]:
-        with self._connect() as db:
+        with self._transaction() as db:
             self._expire(db)
             rows = db.execute(
                 "SELECT f.rating, f.comment, a.question, a.answer, a.chunk_ids FROM feedback f "
@@ -128,7 +128,7 @@ class Store:
 
     def gaps(self, limit: int = 50) -> list[Gap]:
         """Uncovered questions (abstained, or answered with a thumbs down), most frequent first."""
-        with self._connect() as db:
+        with self._transaction() as db:
             self._expire(db)
             rows = db.execute(
                 """

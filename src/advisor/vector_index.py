@@ -20,10 +20,15 @@ HNSW_EF_SEARCH = 512
 DIRECT_SUBSET_MAX = 4096
 
 
+def index_type(vectors: int, hnsw_min_vectors: int) -> str:
+    """ "hnsw" or "flat": the index type for a corpus of this many vectors."""
+    return "hnsw" if vectors >= hnsw_min_vectors else "flat"
+
+
 def build(vectors: np.ndarray, dimension: int, hnsw_min_vectors: int) -> tuple[faiss.Index, dict[str, Any]]:
     """The index for these vectors, and its description for the manifest."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if len(vectors) >= hnsw_min_vectors:
+    if index_type(len(vectors), hnsw_min_vectors) == "hnsw":
         index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         described: dict[str, Any] = {"type": "hnsw", "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION}
