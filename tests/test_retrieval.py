@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from advisor import Advisor
 from advisor.retrieval import rank_hits, reciprocal_rank_fusion
@@ -47,7 +48,7 @@ def test_lexical_and_dense_both_contribute(advisor: Advisor) -> None:
     assert top.lexical_rank == 1 and top.dense_rank is not None
 
 
-def test_filtered_dense_search_is_exact_on_either_path(advisor: Advisor, monkeypatch) -> None:
+def test_filtered_dense_search_is_exact_on_either_path(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
     """A role's passages are scored directly; a large subset goes through the index with a filter: same result."""
     from advisor import vector_index
 
