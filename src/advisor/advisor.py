@@ -18,6 +18,7 @@ from .intent import label
 from .records import Answer, Hit, Query
 from .retrieval import Retriever
 from .roles import RoleMatch, RoleResolver, without_role
+from .text_units import NOT_UNICODE, has_lone_surrogate
 
 log = logging.getLogger("advisor")
 MAX_CHOICES = 8
@@ -94,6 +95,8 @@ class Advisor:
         return answer
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
+        if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
+            raise BadQuestionError(NOT_UNICODE.format(what="The role"))
         query, match = make_query(self._validate(question), history, self.resolver, role)
         if match.unknown:
             # Last resort: titles that mean much the same ("data wrangler" ~ "Data Scientists").
@@ -205,6 +208,8 @@ class Advisor:
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):
             raise BadQuestionError("The question must be text.")
+        if has_lone_surrogate(question):
+            raise BadQuestionError(NOT_UNICODE.format(what="The question"))
         question = question.strip()
         if not question:
             raise BadQuestionError("The question is empty: ask about a role's requirements, pay or career growth.")

@@ -7,32 +7,43 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .advisor import Advisor
-from .config import ServerSettings
 from .errors import BadQuestionError
-from .limits import AdmissionGate, Busy, RateLimiter
+from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
 from .records import Answer
 from .store import Store, UnknownAnswer
+from .text_units import has_lone_surrogate
 
 MAX_HISTORY = 40
+
+
+def _unicode(text: str) -> str:
+    if has_lone_surrogate(text):
+        raise ValueError("contains a character that is not valid Unicode (half of a surrogate pair)")
+    return text
+
+
+# Text fields: JSON can carry lone surrogates (\ud800), which no encoder downstream accepts.
+Text = Annotated[str, AfterValidator(_unicode)]
 
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
     role: Literal["user", "assistant"]
-    content: Annotated[str, Field(max_length=20_000)]
+    content: Annotated[Text, Field(max_length=20_000)]
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: Annotated[str, Field(description="The question, at most ADVISOR_MAX_QUESTION_CHARS characters.")]
+    question: Annotated[Text, Field(description="The question, at most ADVISOR_MAX_QUESTION_CHARS characters.")]
     history: Annotated[list[Message], Field(default_factory=list, max_length=MAX_HISTORY)]
-    role: Annotated[str | None, Field(default=None, description="Role to assume when the question names none.")]
+    role: Annotated[Text | None, Field(default=None, description="Role to assume when the question names none.")]
 
 
 class CitationOut(BaseModel):
@@ -56,9 +67,9 @@ class AskResponse(BaseModel):
 
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    answer_id: Annotated[str, Field(min_length=1, max_length=64)]
+    answer_id: Annotated[Text, Field(min_length=1, max_length=64)]
     rating: Literal["up", "down"]
-    comment: Annotated[str | None, Field(default=None, max_length=1000)]
+    comment: Annotated[Text | None, Field(default=None, max_length=1000)]
 
 
 class RoleOut(BaseModel):
@@ -85,27 +96,24 @@ class ErrorOut(BaseModel):
 _ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorOut, "description": "The request comes from an origin that is not allowed."},
     413: {"model": ErrorOut, "description": "Request body too large."},
+    400: {"model": ErrorOut, "description": "The body is not JSON that can be read, or the Host is not served."},
     422: {"description": "Invalid request (empty or too long question, wrong types, malformed JSON)."},
     429: {"model": ErrorOut, "description": "Too many requests from this client; see Retry-After."},
     503: {"model": ErrorOut, "description": "The advisor is busy; try again shortly."},
 }
 
 
-def api_router(get_advisor: Callable[[], Advisor], store: Store | None, settings: ServerSettings) -> APIRouter:
+def api_router(
+    get_advisor: Callable[[], Advisor], store: Store | None, limiter: ClientLimiter, gate: AdmissionGate
+) -> APIRouter:
     router = APIRouter()
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    gate = AdmissionGate(settings.max_concurrent, settings.max_waiting)
 
     def check_rate(request: Request) -> None:
         # The address is used only in memory, to count requests; it is never stored.
-        wait = limiter.check(request.client.host if request.client else "unknown")
+        wait = limiter.check(client_address(request))
         if wait:
             seconds = max(1, round(wait))
-            raise HTTPException(
-                429,
-                f"You are asking faster than this service allows. Please wait {seconds} s and try again.",
-                headers={"Retry-After": str(seconds)},
-            )
+            raise HTTPException(429, too_fast_message(seconds), headers={"Retry-After": str(seconds)})
 
     async def answer(body: AskRequest) -> tuple[Answer, str | None]:
         advisor = get_advisor()
@@ -181,6 +189,23 @@ def api_router(get_advisor: Callable[[], Advisor], store: Store | None, settings
         }
 
     return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Validation errors as {"detail": [{"loc", "msg", "type"}]}: the offending input is not echoed back (it may
+    be a lone surrogate or NaN, which JSON responses cannot carry), and the JSON is ASCII."""
+
+    async def invalid(request: Request, exc: Exception) -> JSONResponse:
+        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in errors]
+        return AsciiJSONResponse({"detail": detail}, status_code=422)
+
+    app.add_exception_handler(RequestValidationError, invalid)
+
+
+class AsciiJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
 
 
 async def _events(answer: Answer, answer_id: str | None) -> AsyncIterator[bytes]:

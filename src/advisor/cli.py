@@ -12,6 +12,14 @@ import click
 
 from .config import Settings
 from .errors import AdvisorError
+from .logs import configure as configure_logging
+from .text_units import printable
+
+
+def _out(text: str, err: bool = False) -> None:
+    """Prints text with control characters removed: stored questions and document text are not the terminal's
+    to interpret (an escape sequence in a question could set the maintainer's window title)."""
+    click.echo(printable(text), err=err)
 
 
 def _settings(corpus: str | None = None, index: str | None = None) -> Settings:
@@ -28,8 +36,7 @@ def main() -> None:
     Settings come from ADVISOR_* environment variables (see the README); options override them.
     """
     # Say what a long one-time step is doing (the model's ONNX export on first use), on stderr.
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    logging.getLogger("advisor").setLevel(logging.INFO)
+    configure_logging(logging.INFO)
 
 
 @main.command("index")
@@ -75,18 +82,18 @@ def index_cmd(
         if rollback:
             with index_store.build_lock(settings.index_dir, wait_seconds):
                 name = index_store.rollback(settings.index_dir)
-            click.echo(f"Rolled back: {settings.index_dir}/ now serves generation {name}.")
+            _out(f"Rolled back: {settings.index_dir}/ now serves generation {name}.")
             return
         report = build(settings, full=full, wait_seconds=wait_seconds)
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
+    _out(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
     if watch:
-        click.echo(f"Watching {settings.corpus_dir}/ for changes (Ctrl+C to stop)...")
+        _out(f"Watching {settings.corpus_dir}/ for changes (Ctrl+C to stop)...")
 
         def show(report) -> None:
-            click.echo(json.dumps(report.to_dict()) if as_json else report.format())
+            _out(json.dumps(report.to_dict()) if as_json else report.format())
 
         def fail(exc: Exception) -> None:
-            click.echo(f"Error: {exc}", err=True)
+            _out(f"Error: {exc}", err=True)
 
         with contextlib.suppress(KeyboardInterrupt):
             watch_corpus(settings, show, fail)
@@ -110,12 +117,12 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
         advisor = Advisor.load(settings=_settings(index=index))
         answer = advisor.ask(question)
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        _out(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
-    click.echo(answer.text)
+    _out(answer.text)
     for c in answer.citations:
-        click.echo(f"\n[{c.n}] {c.role} > {c.section} ({c.source})")
-        click.echo("    " + c.text.replace("\n", "\n    "))
+        _out(f"\n[{c.n}] {c.role} > {c.section} ({c.source})")
+        _out("    " + c.text.replace("\n", "\n    "))
 
 
 @main.command("eval")
@@ -154,11 +161,11 @@ def eval_cmd(
             from .role_eval import evaluate_roles
 
             roles = evaluate_roles(advisor, Path(roles_dir), sample=sample)
-            click.echo(json.dumps(roles.to_dict(), indent=2) if as_json else roles.format())
+            _out(json.dumps(roles.to_dict(), indent=2) if as_json else roles.format())
             return
         suite = load_cases(Path(questions) if questions else DEFAULT_QUESTIONS)
         result = evaluate(advisor, suite)
-    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.format(verbose=verbose))
+    _out(json.dumps(result.to_dict(), indent=2) if as_json else result.format(verbose=verbose))
     if not result.passed:
         sys.exit(1)
 
@@ -185,7 +192,7 @@ def import_onet_cmd(onet_dir: str, wages: str | None, out: str) -> None:
 
     with _errors():
         report = import_onet(Path(onet_dir), Path(out), Path(wages) if wages else None)
-    click.echo(report.format(Path(out)))
+    _out(report.format(Path(out)))
 
 
 @main.command("gaps")
@@ -200,29 +207,31 @@ def gaps_cmd(limit: int, as_json: bool) -> None:
     with _errors():
         settings = ServerSettings.from_env()
         if not settings.feedback_db.exists():
-            click.echo(f"No questions recorded yet ({settings.feedback_db} does not exist).")
+            _out(f"No questions recorded yet ({settings.feedback_db} does not exist).")
             return
-        gaps = Store(settings.feedback_db, settings.retention_days).gaps(limit)
-    click.echo(json.dumps([g.__dict__ for g in gaps], indent=2) if as_json else format_gaps(gaps))
+        gaps = Store(settings.feedback_db, settings.retention_days, settings.max_stored_answers).gaps(limit)
+    _out(json.dumps([g.__dict__ for g in gaps], indent=2) if as_json else format_gaps(gaps))
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--host", default=None, help="Address to listen on [ADVISOR_HOST, 127.0.0.1].")
+@click.option("--port", default=None, type=int, help="Port to listen on [ADVISOR_PORT, 7860].")
 @click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
-def serve_cmd(host: str, port: int, index: str | None) -> None:
+def serve_cmd(host: str | None, port: int | None, index: str | None) -> None:
     """Serve the web chat, the HTTP API (/api, /docs) and widget.js from an existing index.
 
-    Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins).
+    Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins), the host
+    names it answers to from ADVISOR_ALLOWED_HOSTS (default: localhost and the address it listens on); see
+    the README's security section for the rest.
     """
     from .config import ServerSettings
     from .live import AdvisorHolder
     from .server import serve
 
     with _errors():
+        server_settings = ServerSettings.from_env(host=host, port=port)
         holder = AdvisorHolder(_settings(index=index))
-        server_settings = ServerSettings.from_env()
-    serve(holder, host=host, port=port, settings=server_settings)
+    serve(holder, settings=server_settings)
 
 
 class _errors:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError
+from .hosts import HostRule, parse_networks
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000
@@ -125,17 +126,32 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """Settings of the web server: who may embed and call it, and the limits it enforces."""
+    """Settings of the web server: where it listens, who may embed and call it, and the limits it enforces."""
 
+    host: str = "127.0.0.1"
+    port: int = 7860
     allowed_origins: tuple[str, ...] = ()
+    # Host names the server answers to; empty means the defaults of hosts.default_hosts (localhost names and
+    # the bound address). Other Host headers get 400, which keeps DNS rebinding out.
+    allowed_hosts: tuple[str, ...] = ()
+    # Addresses or networks of reverse proxies whose X-Forwarded-* headers are believed; from anyone else they
+    # are removed before the app sees them.
+    trusted_proxies: tuple[str, ...] = ()
     feedback_db: Path = Path("feedback.sqlite3")
     store_questions: bool = True
     retention_days: int = 90
+    max_stored_answers: int = 100_000
     rate_limit_per_minute: int = 30
     # One answer per core: more only contend for the GIL and stretch the latency tail (benchmarks/).
     max_concurrent: int = field(default_factory=lambda: available_cpus())
     max_waiting: int = 16
     max_body_bytes: int = 16_384
+    max_connections: int = 2048
+    max_connections_per_client: int = 100
+    header_timeout: float = 10.0
+    body_timeout: float = 10.0
+    keepalive_timeout: float = 5.0
+    shutdown_timeout: float = 3.0
     admin_token: str | None = field(default=None, repr=False)
     reload_interval: float = 1.0
 
@@ -144,32 +160,70 @@ class ServerSettings:
             raise ConfigError(
                 "ADVISOR_ADMIN_TOKEN must be at least 16 characters long (or unset to turn rebuilds off)."
             )
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"ADVISOR_PORT must be a port number (1-65535), got {self.port}.")
         for origin in self.allowed_origins:
             if origin == "*" or not origin.startswith(("http://", "https://")) or origin.endswith("/"):
                 raise ConfigError(
                     f"ADVISOR_ALLOWED_ORIGINS takes exact origins such as https://careers.example.com "
                     f"(scheme and host, no path, no '*'); got {origin!r}."
                 )
-        for name in ("retention_days", "rate_limit_per_minute", "max_concurrent", "max_body_bytes"):
+        for host in self.allowed_hosts:
+            HostRule.parse(host)
+        parse_networks(self.trusted_proxies)
+        for name in (
+            "retention_days",
+            "rate_limit_per_minute",
+            "max_concurrent",
+            "max_body_bytes",
+            "max_stored_answers",
+            "max_connections",
+            "max_connections_per_client",
+        ):
             if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
+                raise ConfigError(f"{_VARIABLES[name]} must be at least 1, got {getattr(self, name)}.")
         if self.max_waiting < 0:
-            raise ConfigError(f"max_waiting must be 0 or more, got {self.max_waiting}.")
+            raise ConfigError(f"ADVISOR_MAX_WAITING must be 0 or more, got {self.max_waiting}.")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> ServerSettings:
         env = dict(os.environ if env is None else env)
-        origins = tuple(o.strip() for o in env.get("ADVISOR_ALLOWED_ORIGINS", "").split(",") if o.strip())
         settings = cls(
-            allowed_origins=origins,
+            host=env.get("ADVISOR_HOST", "").strip() or "127.0.0.1",
+            port=_int(env, "ADVISOR_PORT", 7860),
+            allowed_origins=_list(env, "ADVISOR_ALLOWED_ORIGINS"),
+            allowed_hosts=_list(env, "ADVISOR_ALLOWED_HOSTS"),
+            trusted_proxies=_list(env, "ADVISOR_TRUSTED_PROXIES"),
             feedback_db=Path(env.get("ADVISOR_FEEDBACK_DB", "feedback.sqlite3")),
             store_questions=env.get("ADVISOR_STORE_QUESTIONS", "1").strip().lower() not in ("0", "false", "no", "off"),
             retention_days=_int(env, "ADVISOR_RETENTION_DAYS", 90),
+            max_stored_answers=_int(env, "ADVISOR_MAX_STORED_ANSWERS", 100_000),
             rate_limit_per_minute=_int(env, "ADVISOR_RATE_LIMIT", 30),
             max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", available_cpus()),
             max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
             max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
+            max_connections=_int(env, "ADVISOR_MAX_CONNECTIONS", 2048),
+            max_connections_per_client=_int(env, "ADVISOR_MAX_CONNECTIONS_PER_CLIENT", 100),
+            header_timeout=_float(env, "ADVISOR_HEADER_TIMEOUT", 10.0),
+            body_timeout=_float(env, "ADVISOR_BODY_TIMEOUT", 10.0),
+            keepalive_timeout=_float(env, "ADVISOR_KEEPALIVE_TIMEOUT", 5.0),
+            shutdown_timeout=_float(env, "ADVISOR_SHUTDOWN_TIMEOUT", 3.0),
             admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
+
+
+_VARIABLES = {
+    "retention_days": "ADVISOR_RETENTION_DAYS",
+    "rate_limit_per_minute": "ADVISOR_RATE_LIMIT",
+    "max_concurrent": "ADVISOR_MAX_CONCURRENT",
+    "max_body_bytes": "ADVISOR_MAX_BODY_BYTES",
+    "max_stored_answers": "ADVISOR_MAX_STORED_ANSWERS",
+    "max_connections": "ADVISOR_MAX_CONNECTIONS",
+    "max_connections_per_client": "ADVISOR_MAX_CONNECTIONS_PER_CLIENT",
+}
+
+
+def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())

@@ -12,6 +12,7 @@ from .intent import question_intent
 from .lexical import content_stems, role_tokens, stem
 from .records import Query
 from .roles import RoleMatch, RoleResolver, without_role
+from .text_units import NOT_UNICODE, has_lone_surrogate
 
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|for|what of|ok,? and)\b", re.I)
 _BARE_WORDS = frozenset(stem(w) for w in "and what about how same also then again ok okay".split())
@@ -27,6 +28,8 @@ def user_turns(history: Sequence[Any] | None) -> list[str]:
     for i, message in enumerate(history):
         if not isinstance(message, dict) or "role" not in message or "content" not in message:
             raise BadQuestionError(f'history[{i}] must be an object with "role" ("user" or "assistant") and "content".')
+        if isinstance(message["content"], str) and has_lone_surrogate(message["content"]):
+            raise BadQuestionError(NOT_UNICODE.format(what=f"history[{i}]"))
         if message["role"] == "user" and isinstance(message["content"], str):
             turns.append(message["content"])
     return turns

@@ -1,41 +1,58 @@
-"""Server-side limits: a per-client rate limit and a bounded queue in front of the advisor."""
+"""Server-side limits: one rate limit per client, and a bounded queue in front of the advisor."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
-class RateLimiter:
-    """Token bucket per client key (kept in memory only, never stored): `per_minute` requests a minute,
-    with bursts up to the same number."""
+ADMIN_FAILURES_PER_MINUTE = 5
 
-    def __init__(self, per_minute: int, max_clients: int = 10_000) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def check(self, key: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds to wait before the next one."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[key] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)
-        return wait
+class ClientLimiter:
+    """One rate limit per client across every surface (API, chat, Gradio calls, MCP, admin): at most
+    `per_minute` requests in any 60 seconds (a moving window, from the `limits` library). Clients are keyed by
+    address only in memory and never stored. Wrong admin tokens count against a tighter limit of their own."""
+
+    def __init__(self, per_minute: int, storage_uri: str = "memory://") -> None:
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self._requests = RateLimitItemPerMinute(per_minute)
+        self._failures = RateLimitItemPerMinute(ADMIN_FAILURES_PER_MINUTE)
+
+    def check(self, client: str) -> float:
+        """Counts one request; 0 when it may go ahead, else the seconds to wait before the next one."""
+        if self._limiter.hit(self._requests, "requests", client):
+            return 0.0
+        return self._wait(self._requests, "requests", client)
+
+    def failures_wait(self, client: str) -> float:
+        """Seconds this client must wait before presenting another admin token (0: it may try now)."""
+        if self._limiter.test(self._failures, "admin-failures", client):
+            return 0.0
+        return self._wait(self._failures, "admin-failures", client)
+
+    def failed(self, client: str) -> None:
+        self._limiter.hit(self._failures, "admin-failures", client)
+
+    def _wait(self, item: RateLimitItem, *keys: str) -> float:
+        reset = self._limiter.get_window_stats(item, *keys).reset_time
+        return max(1.0, reset - time.time())
+
+
+def too_fast_message(wait: float) -> str:
+    return f"You are asking faster than this service allows. Please wait {max(1, round(wait))} s and try again."
+
+
+def client_address(request: object) -> str:
+    """The client's address as the server sees it (after trusted proxies' X-Forwarded-For, if any)."""
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
 
 
 class Busy(Exception):

@@ -1,6 +1,8 @@
 """Local SQLite store of answers given, feedback on them, and the questions the documents did not cover.
 
-No IP addresses or other client identifiers are stored. Old rows are deleted after the retention period.
+No IP addresses or other client identifiers are stored. Old rows are deleted after the retention period, and
+beyond `max_answers` rows the oldest go first, so the file cannot grow without bound however many questions
+arrive.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT
 );
 CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
+CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
 
 
@@ -56,9 +59,10 @@ class Gap:
 
 
 class Store:
-    def __init__(self, path: Path, retention_days: int = 90) -> None:
+    def __init__(self, path: Path, retention_days: int = 90, max_answers: int = 100_000) -> None:
         self.path = path
         self.retention_days = retention_days
+        self.max_answers = max_answers
         path.parent.mkdir(parents=True, exist_ok=True)
         # One connection for the store's life, used by one thread at a time: opening a connection per answer
         # cost more than the insert itself under load (measured with py-spy in benchmarks/).
@@ -148,6 +152,9 @@ class Store:
     def _expire(self, db: sqlite3.Connection) -> None:
         cutoff = time.time() - self.retention_days * 86400
         db.execute("DELETE FROM answers WHERE created < ?", (cutoff,))
+        # Beyond the cap, the oldest answers go (with their feedback). Row ids count insertions, so this is
+        # one lookup of the newest id and a range delete, however large the table.
+        db.execute("DELETE FROM answers WHERE rowid <= (SELECT max(rowid) FROM answers) - ?", (self.max_answers,))
 
 
 def format_gaps(gaps: list[Gap]) -> str:

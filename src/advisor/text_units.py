@@ -8,6 +8,10 @@ from collections.abc import Iterator
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 # A sentence ends at . ! or ? followed by space and a capital, digit, quote or bracket.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[*]?[A-Z0-9$])")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Terminal controls: C0 but tab and newline, DEL, C1, and the bidi overrides that reorder what is shown.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+NOT_UNICODE = "{what} contains a character that is not valid Unicode (half of a surrogate pair); please retype it."
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Ph.D.", "Dr.", "Mr.", "Ms.", "U.S.", "approx.", "No.", "St.")
 
 
@@ -55,3 +59,19 @@ def strip_list_marker(unit: str) -> str:
 
 def is_list_item(unit: str) -> bool:
     return bool(_LIST_ITEM.match(unit))
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True for text that no UTF-8 encoder takes (JSON's \\ud800 escapes can carry such halves of a pair)."""
+    return _SURROGATE.search(text) is not None
+
+
+def printable_unicode(text: str) -> str:
+    """text with lone surrogates replaced by U+FFFD, so that it can be shown and sent."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def printable(text: str) -> str:
+    """text safe to print to a terminal: control characters (escape sequences that set a terminal's title or
+    colours, bidi overrides) removed, lone surrogates replaced."""
+    return _CONTROLS.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)

@@ -11,7 +11,10 @@ import html
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 # No calls home: the server runs offline and sends nothing about its users anywhere.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -20,9 +23,10 @@ import gradio as gr
 
 from .advisor import Advisor
 from .errors import AdvisorError
-from .limits import RateLimiter
+from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
 from .records import Answer, Citation
 from .store import Store
+from .text_units import printable_unicode
 
 EXAMPLES = [
     "How much does an ML Performance Architect make?",
@@ -33,13 +37,17 @@ EXAMPLES = [
 ANY_ROLE = "Any role"
 NOT_COVERED = "⚠️ **Not covered by the role documents**"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
+# What GFM turns into links without brackets: scheme://..., www...., name@host.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(?<=\w)(@)(?=\w)")
 # Accordion titles use a lighter Markdown renderer: without [ ] ! no link or image can form.
 _TITLE_SPECIAL = re.compile(r"([\\`*_\[\]!~])")
 
 
 def as_text(text: str) -> str:
-    """Text shown literally by a Markdown renderer: no HTML, no links, no emphasis of its own."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text shown literally by a Markdown renderer: no HTML, no links (bare URLs and addresses included), no
+    emphasis of its own."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(printable_unicode(text), quote=False))
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(), escaped)
 
 
 def highlighted(citation: Citation) -> str:
@@ -70,16 +78,18 @@ def build_ui(
     get_advisor: Callable[[], Advisor],
     store: Store | None = None,
     rebuilder: Any = None,
-    limiter: RateLimiter | None = None,
+    limiter: ClientLimiter | None = None,
+    gate: AdmissionGate | None = None,
 ) -> gr.Blocks:
-    """The chat. limiter applies the server's per-client rate limit to the chat and its API functions too."""
+    """The chat. limiter is the server's one per-client rate limit (shared with the API and MCP); gate bounds
+    the answers computed at once for the API function, which runs outside Gradio's queue."""
     advisor = get_advisor()
 
     def too_fast(request: gr.Request | None) -> str | None:
         if limiter is None or request is None:
             return None
-        wait = limiter.check(request.client.host if request.client else "unknown")
-        return f"You are asking faster than this service allows. Please wait {max(1, round(wait))} s." if wait else None
+        wait = limiter.check(client_address(request))
+        return too_fast_message(wait) if wait else None
 
     def respond(
         message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any], request: gr.Request
@@ -122,7 +132,7 @@ def build_ui(
     def new_chat() -> tuple[list[Any], str, dict[str, Any]]:
         return [], "", _empty_state()
 
-    def ask_role_advisor(question: str, role: str = "", request: gr.Request = None) -> dict[str, Any]:
+    async def ask_role_advisor(question: str, role: str = "", request: gr.Request = None) -> dict[str, Any]:
         """Answer a question about a job role (requirements, pay, career growth, responsibilities) from the
         role documents. Returns the answer text, whether the documents do not cover it (abstained), and the
         cited passages (role, section, source file, passage text) that every statement is taken from.
@@ -131,13 +141,19 @@ def build_ui(
             question: The question, e.g. "How much does an ML Performance Architect make?"
             role: Optional role to assume when the question names none (one of the roles in the index).
         """
+        # Runs in the server process for Gradio's API and for MCP alike (queue=False): no call ever leaves
+        # the process for a URL built from a request's Host header, and the API's limits apply.
         refusal = too_fast(request)
         if refusal:
             return {"error": refusal}
         try:
-            return get_advisor().ask(question, None, role or None).to_dict()
+            async with gate.slot() if gate is not None else nullcontext():
+                answer = await run_in_threadpool(get_advisor().ask, question, None, role or None)
+        except Busy:
+            return {"error": "The advisor is busy right now. Please try again in a moment."}
         except AdvisorError as exc:
             return {"error": str(exc)}
+        return answer.to_dict()
 
     def rebuild_index(token: str, request: gr.Request) -> str:
         """Rebuild the index from the corpus (maintainers only: needs the admin token)."""
@@ -145,10 +161,15 @@ def build_ui(
             return "Rebuilding from the web is turned off on this server."
         refusal = too_fast(request)
         if refusal:
-            return refusal  # also slows down anyone guessing tokens
+            return refusal
+        client = client_address(request)
+        if limiter is not None and (wait := limiter.failures_wait(client)):
+            return f"Too many wrong tokens. Please wait {max(1, round(wait))} s."
         try:
             report = rebuilder.run(token)
         except PermissionError as exc:
+            if limiter is not None:
+                limiter.failed(client)
             return f"Refused: {as_text(str(exc))}"
         except AdvisorError as exc:
             return f"Rebuild failed: {as_text(str(exc))}"
@@ -182,7 +203,7 @@ def build_ui(
         chatbot.like(on_like, [state], None, api_visibility="undocumented")
         # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
         chatbot.clear(_empty_state, None, [state], api_visibility="undocumented")
-        gr.api(ask_role_advisor, api_name="ask_role_advisor")
+        gr.api(ask_role_advisor, api_name="ask_role_advisor", queue=False)
         # Roles come from the generation being served, which can change while the server runs.
         ui.load(
             lambda: gr.Dropdown(choices=[ANY_ROLE, *get_advisor().roles]), None, [role], api_visibility="undocumented"
