@@ -1,17 +1,24 @@
-"""Real servers on loopback for tests: the advisor app under uvicorn, and static host pages on other origins."""
+"""Real servers on loopback for tests: the advisor app under uvicorn (configured as `advisor serve` configures
+it: connection limits, timeouts), and static host pages on other origins."""
 
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
+
+from advisor.config import ServerSettings
+from advisor.server import server_config
 
 
 def free_port() -> int:
@@ -21,9 +28,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app: FastAPI) -> Iterator[str]:
+def serve_app(app: FastAPI, settings: ServerSettings | None = None) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    settings = replace(settings or ServerSettings(), host="127.0.0.1", port=port)
+    config = server_config(app, settings, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -60,3 +69,43 @@ def serve_pages(pages: dict[str, str], folder: Path, port: int | None = None) ->
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+MCP_HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+
+
+def mcp_call(url: str, question: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    """One MCP tools/call of ask_role_advisor over streamable HTTP, as an MCP client sends it."""
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "ask_role_advisor", "arguments": {"question": question}},
+    }
+    # ASCII JSON, so that a test can send what a hostile client can (lone surrogates as \\ud800 escapes).
+    content = json.dumps(body).encode()
+    return httpx.post(f"{url}/gradio_api/mcp/", content=content, headers={**MCP_HEADERS, **(headers or {})}, timeout=30)
+
+
+def mcp_text(response: httpx.Response) -> str:
+    """The text content of an MCP tool result (the response is one Server-Sent Event)."""
+    data = next(line[6:] for line in response.text.splitlines() if line.startswith("data: "))
+    return "".join(part["text"] for part in json.loads(data)["result"]["content"])
+
+
+def gradio_call(url: str, api_name: str, *args: object, headers: dict[str, str] | None = None) -> object:
+    """A call through Gradio's HTTP API (/gradio_api/call/NAME, then its result stream), as curl would make it."""
+    started = httpx.post(
+        f"{url}/gradio_api/call/{api_name}",
+        content=json.dumps({"data": list(args)}).encode(),
+        headers={"content-type": "application/json", **(headers or {})},
+        timeout=30,
+    )
+    started.raise_for_status()
+    event_id = started.json()["event_id"]
+    with httpx.stream("GET", f"{url}/gradio_api/call/{api_name}/{event_id}", headers=headers, timeout=30) as r:
+        lines = list(r.iter_lines())
+    event = next(line[7:] for line in lines if line.startswith("event: "))
+    data = next(line[6:] for line in lines if line.startswith("data: "))
+    assert event == "complete", (event, data)
+    return json.loads(data)[0]

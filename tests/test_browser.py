@@ -44,6 +44,7 @@ role: Test Pilot
 """
 XSS_QUESTION = (
     'How much does a test pilot earn? <img src=x onerror="window.__xss = 5"><script>window.__xss = 6</script>'
+    " see http://evil.example/login and www.evil.example or write to me@evil.example"
 )
 
 
@@ -221,6 +222,9 @@ def test_markup_in_documents_and_questions_is_shown_as_text(
         page.wait_for_timeout(500)
         assert page.evaluate("window.__xss") is None
         assert chat.locator("img, iframe, script, b, a[href^='javascript']").count() == 0
+        # Bare addresses in the person's own message are shown as text, not turned into links.
+        expect(chat).to_contain_text("see http://evil.example/login and www.evil.example or write to me@evil.example")
+        assert chat.locator("a[href*='evil.example']").count() == 0
 
         with serve_pages({"index.html": _host_page(url)}, tmp_path_factory.mktemp("xh"), port=port) as host:
             page.goto(host + "/index.html", wait_until="load")

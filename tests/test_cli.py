@@ -83,3 +83,18 @@ def test_the_benchmark_command_starts() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "--large" in out.stdout and "--rounds" in out.stdout
+
+
+def test_gaps_prints_stored_questions_without_their_terminal_controls(tmp_path: Path) -> None:
+    from advisor.records import Answer
+    from advisor.store import Store
+
+    db = tmp_path / "f.sqlite3"
+    store = Store(db)
+    hostile = "salary\x1b]0;PWNED\x07 of a \x1b[31mnurse\u202e?"
+    store.record_answer(hostile, Answer(text="Not covered.", role=None, intent="pay", abstained=True))
+    store.close()
+    result = _run("gaps", env={"ADVISOR_FEEDBACK_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    assert "salary]0;pwned of a [31mnurse?" in result.stdout  # gaps lists questions lower-cased
+    assert not any(c in result.stdout for c in "\x1b\x07\u202e")
