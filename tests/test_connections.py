@@ -128,9 +128,13 @@ class _Conn:
     def __init__(self, loop: object) -> None:
         self.loop = loop
         self.closed = False
+        self.unread = False
 
     def close(self) -> None:
         self.closed = True
+
+    def has_unread_data(self) -> bool:
+        return self.unread
 
 
 class _Loop:
@@ -153,6 +157,16 @@ def test_the_guard_closes_the_longest_waiting_connection_and_never_a_busy_one() 
     assert not a.closed and len(guard) == 3
     guard.waiting(a)  # a's answer was sent; it waits for the next request
     assert guard.admit(e, "10.0.0.3") and a.closed  # type: ignore[arg-type]
+
+
+def test_the_guard_spares_a_connection_whose_request_is_waiting_to_be_read() -> None:
+    guard = ConnectionGuard(max_connections=2, max_per_client=10, header_timeout=1, body_timeout=1)
+    loop = _Loop()
+    fresh, stalled, newcomer = (_Conn(loop) for _ in range(3))
+    assert guard.admit(fresh, "10.0.0.1") and guard.admit(stalled, "10.0.0.2")  # type: ignore[arg-type]
+    fresh.unread = True  # its request arrived in the kernel's buffer during a burst of new connections
+    assert guard.admit(newcomer, "10.0.0.3")  # type: ignore[arg-type]
+    assert (fresh.closed, stalled.closed) == (False, True)
 
 
 def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:

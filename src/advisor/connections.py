@@ -20,10 +20,14 @@ each: a flood must not fill the disk with its own log.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import resource
+import struct
+import termios
 from collections import OrderedDict
 from functools import partial
+from itertools import islice
 from typing import Any
 
 import h11
@@ -33,6 +37,7 @@ from .hosts import in_networks, parse_networks
 
 log = logging.getLogger("advisor")
 LOG_INTERVAL = 10.0
+VICTIM_SEARCH = 32
 _BUSY_BODY = b'{"detail": "The server has too many open connections. Please try again shortly."}'
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 5\r\n"
@@ -70,10 +75,12 @@ class ConnectionGuard:
     def admit(self, conn: GuardedH11Protocol, client: str) -> bool:
         """Registers a new connection, closing older waiting ones to make room; False when it must be refused."""
         crowded = not in_networks(client, self._proxies) and self._per_client.get(client, 0) >= self.max_per_client
-        if crowded and not self._close_oldest(self._waiting_by_client.get(client)):
-            return self._count("refused", conn)
-        if len(self._open) >= self.max_connections and not self._close_oldest(self._waiting):
-            return self._count("refused", conn)
+        made_room = not crowded or self._close_oldest(self._waiting_by_client.get(client))
+        if made_room and len(self._open) >= self.max_connections:
+            made_room = self._close_oldest(self._waiting)
+        if not made_room:
+            self._count("refused", conn)
+            return False
         self._open[conn] = client
         self._per_client[client] = self._per_client.get(client, 0) + 1
         self.waiting(conn)
@@ -115,18 +122,21 @@ class ConnectionGuard:
     def _close_oldest(self, queue: OrderedDict[GuardedH11Protocol, None] | None) -> bool:
         if not queue:
             return False
-        victim = next(iter(queue))
+        # The oldest connection that has nothing more to say: one whose request bytes are already in the
+        # kernel's buffer was only not read yet (a burst of new connections comes before the loop reads
+        # them), and is about to become a request. Looking further than a few is not worth the system calls.
+        candidates = list(islice(queue, VICTIM_SEARCH))
+        victim = next((c for c in candidates if not c.has_unread_data()), candidates[0])
         self.release(victim)  # now, not when the transport reports the close on a later loop turn
         victim.close()
         self._count("made room", victim)
         return True
 
-    def _count(self, what: str, conn: GuardedH11Protocol) -> bool:
+    def _count(self, what: str, conn: GuardedH11Protocol) -> None:
         self.counts[what] += 1
         if not self._log_scheduled:
             self._log_scheduled = True
             conn.loop.call_later(LOG_INTERVAL, self._log)
-        return False
 
     def _log(self) -> None:
         self._log_scheduled = False
@@ -172,6 +182,7 @@ class GuardedH11Protocol(H11Protocol):
         after = self.conn.their_state
         if after is h11.SEND_BODY and before is not h11.SEND_BODY:
             self._arm(self.guard.body_timeout)  # headers arrived: now the body has its own time
+            self.guard.waiting(self)  # progress: the last to be closed to make room
         elif after is h11.DONE and before is not h11.DONE:
             self._disarm()
             self.guard.busy(self)
@@ -188,6 +199,16 @@ class GuardedH11Protocol(H11Protocol):
             self.close()
             return
         super().shutdown()
+
+    def has_unread_data(self) -> bool:
+        """Bytes from the client wait in the kernel's receive buffer (FIONREAD), not yet read by the loop."""
+        sock = self.transport.get_extra_info("socket") if self.transport is not None else None
+        if sock is None or self.transport.is_closing():
+            return False
+        try:
+            return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0] > 0
+        except OSError:
+            return False
 
     def close(self) -> None:
         self._disarm()
@@ -215,9 +236,11 @@ class GuardedH11Protocol(H11Protocol):
 
 def fit_to_descriptors(max_connections: int, reserve: int = 256) -> int:
     """The connection cap this process can keep: raises the soft limit on open files towards the hard one
-    when the cap needs it (and the reserve for index files, the database and logs), else lowers the cap."""
+    when the cap needs it, else lowers the cap. Each kept connection is a file, and so is each one accepted
+    in a batch before the guard sees it (up to the cap, the listen backlog); the reserve is for the index
+    files, the database and logs."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = max_connections + reserve
+    needed = 2 * max_connections + reserve
     if soft != resource.RLIM_INFINITY and soft < needed:
         target = needed if hard == resource.RLIM_INFINITY else min(hard, needed)
         try:
@@ -226,7 +249,7 @@ def fit_to_descriptors(max_connections: int, reserve: int = 256) -> int:
         except (ValueError, OSError):
             pass
     if soft != resource.RLIM_INFINITY and soft < needed:
-        fitted = max(16, soft - reserve)
+        fitted = max(16, (soft - reserve) // 2)
         log.warning(
             "ADVISOR_MAX_CONNECTIONS=%d needs about %d open files; this process may open %d, so at most %d "
             "connections are kept.", max_connections, needed, soft, fitted,

@@ -126,8 +126,9 @@ def server_config(app: FastAPI, settings: ServerSettings, log_level: str = "info
     """uvicorn, as the server runs: connection limits and read timeouts (connections.py), forwarded headers
     left to the app's policy (never uvicorn's default trust of 127.0.0.1), no WebSocket upgrades (nothing
     uses them), and a shutdown that waits at most settings.shutdown_timeout for open requests."""
+    max_connections = fit_to_descriptors(settings.max_connections)
     guard = ConnectionGuard(
-        max_connections=fit_to_descriptors(settings.max_connections),
+        max_connections=max_connections,
         max_per_client=settings.max_connections_per_client,
         header_timeout=settings.header_timeout,
         body_timeout=settings.body_timeout,
@@ -139,6 +140,8 @@ def server_config(app: FastAPI, settings: ServerSettings, log_level: str = "info
         port=settings.port,
         log_level=log_level,
         http=protocol_factory(guard),
+        # asyncio accepts up to `backlog` connections in one go before reading any: no more than are kept.
+        backlog=min(2048, max_connections),
         ws="none",
         proxy_headers=False,
         server_header=False,
