@@ -234,7 +234,8 @@ def vector_search(sizes: list[int], source: np.ndarray, queries: np.ndarray, rou
 
 
 class Server:
-    """`advisor serve` in its own process (as deployed), with rate limits lifted and no query cache."""
+    """`advisor serve` in its own process (as deployed), with rate limits lifted and no query cache; its log goes
+    to a file in work (a pipe nobody reads would block a server that logs much)."""
 
     def __init__(self, index: Path, corpus: Path, backend: str, work: Path) -> None:
         with socket.socket() as s:
@@ -245,16 +246,18 @@ class Server:
             "ADVISOR_EMBED_BACKEND": backend, "ADVISOR_QUERY_CACHE": "0", "ADVISOR_RATE_LIMIT": "1000000",
             "ADVISOR_MAX_WAITING": "64", "ADVISOR_FEEDBACK_DB": str(work / f"feedback-{backend}-{self.port}.sqlite3"),
         }  # fmt: skip
+        self.log = work / f"serve-{backend}-{self.port}.log"
         advisor = Path(sys.executable).with_name("advisor")
         cmd = [str(advisor), "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=ROOT)
         self.url = f"http://127.0.0.1:{self.port}"
         import httpx
 
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"advisor serve exited: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"advisor serve exited: {self.log.read_text()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return
@@ -265,10 +268,13 @@ class Server:
     def peak_rss_mb(self) -> float:
         return _vm_hwm_mb(self.process.pid)
 
+    def open_files(self) -> int:
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=15)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
 

@@ -16,10 +16,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from advisor import Settings
 from advisor.indexer import build
 
-from .__main__ import machine, pct
+from .__main__ import Server, machine, pct
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_WORKER = 5_000  # sockets one flood process opens (its own open-file limit stays far away)
@@ -117,43 +114,9 @@ def normal_requests(url: str, seconds: float) -> dict[str, Any]:
     }
 
 
-class Server:
-    """`advisor serve` with its default connection settings; its log goes to a file, to measure its growth."""
-
-    def __init__(self, index: Path, work: Path, port: int) -> None:
-        self.log = work / f"serve-{port}.log"
-        env = {
-            **os.environ, "ADVISOR_INDEX_DIR": str(index), "ADVISOR_RATE_LIMIT": "1000000",
-            "ADVISOR_FEEDBACK_DB": str(work / f"feedback-{port}.sqlite3"),
-        }  # fmt: skip
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "advisor", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-            )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"advisor serve did not start: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-
-    def open_files(self) -> int:
-        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def one_round(index: Path, work: Path, port: int, connections: int, seconds: float, reconnect: bool) -> dict[str, Any]:
-    server = Server(index, work, port)
+def one_round(index: Path, work: Path, connections: int, seconds: float, reconnect: bool) -> dict[str, Any]:
+    server = Server(index, ROOT / "corpus", "onnx-int8", work)
+    port = server.port
     try:
         quiet = normal_requests(server.url, seconds / 3)
         log_before = server.log.stat().st_size
@@ -201,10 +164,7 @@ def main() -> int:
         build(settings)
         for r in range(args.rounds):
             for mode, reconnect in modes.items():  # interleaved
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", 0))
-                    port = s.getsockname()[1]
-                result = one_round(settings.index_dir, work, port, args.connections, args.seconds, reconnect)
+                result = one_round(settings.index_dir, work, args.connections, args.seconds, reconnect)
                 runs[mode].append(result)
                 print(f"round {r + 1}, {mode}: {result}", file=sys.stderr, flush=True)
 
