@@ -8,11 +8,11 @@ import sys
 
 from advisor import AdvisorError, Settings
 from advisor.config import ServerSettings
-from advisor.embedding import Embedder
-from advisor.indexer import build
-from advisor.live import AdvisorHolder
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
 from advisor.logs import configure as configure_logging
-from advisor.server import serve
+from advisor.serve.app import serve
+from advisor.serve.live import AdvisorHolder
 
 
 def main() -> int:

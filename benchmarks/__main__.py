@@ -35,12 +35,13 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from advisor import Advisor, Settings, vector_index
-from advisor.chunking import chunk_document
-from advisor.documents import read_folder
-from advisor.embedding import Embedder
-from advisor.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
-from advisor.indexer import build
+from advisor import Advisor, Settings
+from advisor.indexing import vector_index
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
+from advisor.ingest.chunking import chunk_document
+from advisor.ingest.documents import read_folder
+from advisor.quality.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -74,7 +75,7 @@ def large_corpus(folder: Path, n: int) -> Path | None:
     onet, wages = SHARED / "onet_29_3", SHARED / "bls_oews_2024" / "national_M2024_dl.xlsx"
     if not onet.is_dir():
         return None
-    from advisor.onet import import_onet
+    from advisor.ingest.onet import import_onet
 
     all_docs = folder / "all"
     import_onet(onet, all_docs, wages if wages.is_file() else None)

@@ -29,7 +29,7 @@ import httpx
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from advisor import Settings
-from advisor.indexer import build
+from advisor.indexing.build import build
 
 from .__main__ import Server, machine, pct
 

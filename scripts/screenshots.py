@@ -19,11 +19,17 @@ from playwright.sync_api import sync_playwright
 
 from advisor import Advisor
 from advisor.config import ServerSettings
-from advisor.server import create_app
+from advisor.serve.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _port() -> int:
@@ -40,7 +46,9 @@ def main() -> int:
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
-    page_html = (ROOT / "examples" / "host.html").read_text().replace("http://127.0.0.1:7860", f"http://127.0.0.1:{app_port}")
+    page_html = (
+        (ROOT / "examples" / "host.html").read_text().replace("http://127.0.0.1:7860", f"http://127.0.0.1:{app_port}")
+    )
     (tmp / "index.html").write_text(page_html)
     handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp), **k)  # noqa: E731
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", host_port), handler)

@@ -11,8 +11,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from advisor import Advisor, Settings
-from advisor.embedding import Embedder
-from advisor.indexer import build
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from advisor.config import ServerSettings
-from advisor.server import server_config
+from advisor.serve.app import server_config
 
 
 def free_port() -> int:

@@ -87,7 +87,7 @@ def test_the_benchmark_command_starts() -> None:
 
 def test_gaps_prints_stored_questions_without_their_terminal_controls(tmp_path: Path) -> None:
     from advisor.records import Answer
-    from advisor.store import Store
+    from advisor.serve.answers_store import Store
 
     db = tmp_path / "f.sqlite3"
     store = Store(db)

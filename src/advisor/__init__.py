@@ -1,6 +1,6 @@
 """Role Advisor: cited answers about job roles, built only from role documents."""
 
-from .advisor import Advisor
+from .ask.advisor import Advisor
 from .config import Settings
 from .errors import AdvisorError
 from .records import Answer, Citation

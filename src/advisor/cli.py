@@ -13,7 +13,7 @@ import click
 from .config import Settings
 from .errors import AdvisorError
 from .logs import configure as configure_logging
-from .text_units import printable
+from .text.units import printable
 
 
 def _out(text: str, err: bool = False) -> None:
@@ -73,9 +73,9 @@ def index_cmd(
       advisor index --watch          # rebuild on every change in the corpus
       advisor index --rollback       # back to the previous generation
     """
-    from . import index_store
-    from .indexer import build
-    from .indexer import watch as watch_corpus
+    from .indexing import index_store
+    from .indexing.build import build
+    from .indexing.build import watch as watch_corpus
 
     with _errors():
         settings = _settings(corpus, index)
@@ -111,7 +111,7 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
       advisor ask "How much does an ML Performance Architect make?"
       advisor ask --json "What degree does a Senior Cloud Engineer need?"
     """
-    from .advisor import Advisor
+    from .ask.advisor import Advisor
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
@@ -152,13 +152,13 @@ def eval_cmd(
     (an index that holds the imported O*NET roles), measure how often everyday titles (lower-cased,
     abbreviated, with a typo) find their occupation instead.
     """
-    from .advisor import Advisor
-    from .evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
+    from .ask.advisor import Advisor
+    from .quality.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
         if roles_dir:
-            from .role_eval import evaluate_roles
+            from .quality.role_eval import evaluate_roles
 
             roles = evaluate_roles(advisor, Path(roles_dir), sample=sample)
             _out(json.dumps(roles.to_dict(), indent=2) if as_json else roles.format())
@@ -188,7 +188,7 @@ def import_onet_cmd(onet_dir: str, wages: str | None, out: str) -> None:
           --wages ../shared/data/bls_oews_2024/national_M2024_dl.xlsx --out onet-roles
       advisor index --corpus onet-roles --index onet-index
     """
-    from .onet import import_onet
+    from .ingest.onet import import_onet
 
     with _errors():
         report = import_onet(Path(onet_dir), Path(out), Path(wages) if wages else None)
@@ -202,7 +202,7 @@ def gaps_cmd(limit: int, as_json: bool) -> None:
     """List the questions the documents did not cover (abstained or thumbs down), most frequent first,
     grouped by role and topic, from the local store (ADVISOR_FEEDBACK_DB)."""
     from .config import ServerSettings
-    from .store import Store, format_gaps
+    from .serve.answers_store import Store, format_gaps
 
     with _errors():
         settings = ServerSettings.from_env()
@@ -225,8 +225,8 @@ def serve_cmd(host: str | None, port: int | None, index: str | None) -> None:
     the README's security section for the rest.
     """
     from .config import ServerSettings
-    from .live import AdvisorHolder
-    from .server import serve
+    from .serve.app import serve
+    from .serve.live import AdvisorHolder
 
     with _errors():
         server_settings = ServerSettings.from_env(host=host, port=port)

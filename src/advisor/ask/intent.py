@@ -1,0 +1,121 @@
+"""What a question asks about (pay, requirements, growth, responsibilities, other), and which sections and
+sentences speak to each intent. Plain functions over text, tested without a model."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..records import INTENTS
+
+_QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    "pay": re.compile(
+        r"\b(salar(y|ies)|pay(s|ing)?|paid|earn(s|ing|ings)?|compensat\w*|wages?|income|bonus(es)?|"
+        r"how much (do|does|can|will|would|could)\b|make (a|per) (year|month|hour)|rsus?|stock options?|"
+        r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?)\b",
+        re.I,
+    ),
+    "responsibilities": re.compile(
+        r"\b(responsib\w*|dut(y|ies)|day[- ]to[- ]day|tasks?|typical day|in charge of|"
+        r"what (do|does|would|will) (an? |the )?[\w\s-]{0,60}?\bdo\b|(role|job|work) involve\w*)",
+        re.I,
+    ),
+    "growth": re.compile(
+        r"\b(career (path|growth|progression|development|prospects|ladder)|grow(th)?|advanc\w*|promot\w*|"
+        r"progress\w*|next steps?|move up|future|outlook|demand|job market|prospects|opportunit\w*|trends?|"
+        r"from there|transition\w*|move into)\b",
+        re.I,
+    ),
+    "requirements": re.compile(
+        r"\b(degrees?|educat\w*|qualif\w*|requir\w*|prerequisites?|certif\w*|skills?|experience|background|"
+        r"stud(y|ies|ying)|learn|majors?|ph\.?d|master'?s|bachelor'?s|should i know|need to know|"
+        r"tools?|languages?|frameworks?|become an?|get into|get hired|expertise|years)\b",
+        re.I,
+    ),
+}
+
+# Earlier entries win when a question matches several: "how much do senior roles pay" is about pay.
+_PRIORITY = ("pay", "responsibilities", "growth", "requirements")
+
+_HEADING_PATTERNS: dict[str, re.Pattern[str]] = {
+    "pay": re.compile(r"salar|compensation|\bpay\b|wage|benefit|perks|bonus|earning", re.I),
+    "requirements": re.compile(
+        r"requirement|qualification|skill|educat|experience|expertise|certification|background|foundation|"
+        r"require|knowledge",
+        re.I,
+    ),
+    "growth": re.compile(
+        r"career|growth|advancement|demand|opportunit|path|outlook|trend|professional development|progression",
+        re.I,
+    ),
+    "responsibilities": re.compile(r"responsib|duties|\btasks?\b|key aspects|what they do", re.I),
+}
+
+# Inside a passage, a sentence speaks to pay only with a figure or a pay word.
+_TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "pay": re.compile(
+        r"\$\s?\d|\bsalar|\bcompensation\b|\bwages?\b|\bpaid\b|\bbonus|\bstock options\b|\b401\(k\)", re.I
+    ),
+}
+
+
+def question_intent(text: str) -> str:
+    found = [name for name in _PRIORITY if _QUESTION_PATTERNS[name].search(text)]
+    return found[0] if found else "other"
+
+
+@lru_cache(maxsize=65536)
+def heading_intents(heading: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _HEADING_PATTERNS.items() if pattern.search(heading))
+
+
+def section_intents(section_path: str) -> frozenset[str]:
+    """Intents of a section path such as 'Career Development > Compensation and Benefits'."""
+    out: set[str] = set()
+    for heading in section_path.split(" > "):
+        out |= heading_intents(heading)
+    return frozenset(out)
+
+
+# The headings that are most squarely about an intent: they rank above others of the same intent.
+_PRIMARY_HEADINGS: dict[str, re.Pattern[str]] = {
+    "pay": re.compile(r"salar|compensation|\bpay\b|wage", re.I),
+    "requirements": re.compile(r"requirement|qualification|educat|skills", re.I),
+    "growth": re.compile(
+        r"career (growth|path|development|progression)|advancement|growth opportunit|career path", re.I
+    ),
+    "responsibilities": re.compile(r"responsib|duties", re.I),
+}
+_LABEL_LINE = re.compile(r"^[^\n]{3,120}:[ \t]*$", re.M)
+
+
+def primary_heading(section_path: str, intent: str) -> bool:
+    pattern = _PRIMARY_HEADINGS.get(intent)
+    return bool(pattern and pattern.search(section_path.split(" > ")[-1]))
+
+
+def passage_intents(section_path: str, text: str) -> frozenset[str]:
+    """Intents of a passage: its headings, its "...require:" label lines, and pay figures in its text."""
+    out = set(section_intents(section_path)) | text_intents(text)
+    for line in _LABEL_LINE.findall(text):
+        out |= heading_intents(line)
+    return frozenset(out)
+
+
+# Passages are scanned again for every question that finds them; the patterns are fixed, so keep the result.
+@lru_cache(maxsize=65536)
+def text_intents(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _TEXT_PATTERNS.items() if pattern.search(text))
+
+
+def label(name: str) -> str:
+    return {
+        "pay": "pay",
+        "requirements": "requirements",
+        "growth": "career growth",
+        "responsibilities": "responsibilities",
+        "other": "this topic",
+    }[name]
+
+
+assert set(_PRIORITY) | {"other"} == set(INTENTS)

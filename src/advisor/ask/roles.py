@@ -1,0 +1,284 @@
+"""Finding which role a question is about: a document's role (by its title or a recognisable variant),
+a role that is only named inside the documents (a salary row for a related role), or an unknown role."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..text.lexical import STOPWORDS, role_tokens
+
+SENIORITY = frozenset(
+    {"senior", "junior", "lead", "principal", "staff", "chief", "head", "associate", "entry", "level"}
+)
+
+# Nouns that end a job title: a phrase ending in one of these is a role the person is asking about.
+ROLE_NOUNS = frozenset(
+    """engineer architect analyst scientist developer manager designer nurse teacher doctor consultant
+    administrator technician specialist accountant lawyer attorney officer director researcher programmer
+    hygienist chef cook pilot electrician plumber mechanic assistant representative coordinator therapist
+    pharmacist physician surgeon dentist writer editor agent clerk operator driver worker auditor economist
+    statistician strategist planner recruiter lecturer professor tester administrator executive cashier
+    carpenter welder paralegal psychologist veterinarian""".split()
+)
+
+_FILLER = STOPWORDS | {
+    "become",
+    "becoming",
+    "earn",
+    "make",
+    "salary",
+    "pay",
+    "need",
+    "much",
+    "good",
+    "new",
+    "average",
+    "typical",
+    "working",
+    "work",
+    "as",
+    "being",
+}
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    role: str | None  # a document's role
+    asked: str | None = None  # the phrase the person used, when it is not the role's own title
+    mentioned_in: tuple[str, ...] = ()  # headings that name the asked role inside other documents
+    candidates: tuple[str, ...] = ()  # several roles fit the phrase equally: the person should choose
+
+    @property
+    def unknown(self) -> bool:
+        return self.role is None and self.asked is not None and not self.mentioned_in and not self.candidates
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.role is None and bool(self.candidates)
+
+
+@dataclass(frozen=True)
+class _Title:
+    name: str
+    core: tuple[str, ...]  # normalized tokens without seniority words
+
+
+class RoleResolver:
+    """Resolves a question's role in order: a role title said in full, a recognisable variant of a title
+    ("cloud engineer", "ML perf architect", typos), an alternate title ("RN", "data wrangler"), a role named
+    inside another document; several equally good roles are returned as candidates, never guessed."""
+
+    def __init__(
+        self, roles: Iterable[str], headings: Iterable[str] = (), aliases: dict[str, Iterable[str]] | None = None
+    ) -> None:
+        self.roles = tuple(sorted(set(roles)))
+        # A title with no word characters ("---") cannot be matched by words; it is still answerable by picker.
+        self._titles = [_Title(r, _core(r)) for r in self.roles if _core(r)]
+        self._headings = [h for h in sorted(set(headings)) if _names_a_role(h)]
+        self._exact: dict[tuple[str, ...], set[str]] = {}
+        for role in self.roles:
+            if role_tokens(role):
+                self._exact.setdefault(tuple(role_tokens(role)), set()).add(role)
+        self._alias: dict[tuple[str, ...], set[str]] = {}
+        for role, names in (aliases or {}).items():
+            for name in names:
+                key = _alias_key(name)
+                if key:
+                    self._alias.setdefault(key, set()).add(role)
+        self._by_head: dict[str, list[_Title]] = {}
+        for title in self._titles:
+            self._by_head.setdefault(title.core[-1], []).append(title)
+        vocabulary = {t for key in (*self._exact, *self._alias) for t in key}
+        self._vocabulary: dict[str, list[str]] = {}
+        for token in vocabulary:
+            self._vocabulary.setdefault(token[:1], []).append(token)
+        self._longest = max((len(k) for k in (*self._exact, *self._alias)), default=1)
+        # Last words of titles and alternate titles also end a job title ("wrangler", "hygienist").
+        self._heads = ROLE_NOUNS | {k[-1] for k in (*self._exact, *self._alias) if _PERSON.search(k[-1])}
+
+    def resolve(self, question: str) -> RoleMatch:
+        tokens = [self._correct(t) for t in role_tokens(question)]
+        asked = asked_role_phrase(question, self._heads)
+        exact = self._lookup(tokens, self._exact)
+        alias = self._lookup(tokens, self._alias)
+        # "data wrangler" is not the same as the alternate title "wrangler": a partial match does not count.
+        if alias is not None and asked and len(alias[0].split()) < len(role_tokens(asked)):
+            alias = None
+        variant = self._variant(tokens)
+        # The longest match wins ("model making supervisor" is not "Models"); on a tie, a title beats a variant
+        # of a title, which beats an alternate title.
+        options = []
+        if exact is not None:
+            options.append((len(exact[0].split()), 2, "exact"))
+        if variant is not None:
+            options.append((variant[1], 1, "variant"))
+        if alias is not None:
+            options.append((len(alias[0].split()), 0, "alias"))
+        if options:
+            kind = max(options)[2]
+            if kind == "variant":
+                return RoleMatch(role=variant[0])
+            phrase, roles = exact if kind == "exact" else alias
+            said = None if kind == "exact" else _asked_words(question, phrase)
+            if len(roles) == 1:
+                return RoleMatch(role=next(iter(roles)), asked=said)
+            return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
+        if asked is None:
+            return RoleMatch(role=None)
+        # Otherwise look for headings that name the asked role inside other documents.
+        mentioned = tuple(_strip_note(h) for h in self._headings if _core(h) == _core(asked))
+        if mentioned:
+            return RoleMatch(role=None, asked=asked, mentioned_in=mentioned)
+        # Roles whose titles contain every word asked ("analyst") are offered to choose from.
+        wanted = set(_core(asked))
+        containing = tuple(t.name for t in self._titles if wanted <= set(t.core))
+        return RoleMatch(role=None, asked=asked, candidates=containing)
+
+    def _lookup(self, tokens: list[str], table: dict[tuple[str, ...], set[str]]) -> tuple[str, set[str]] | None:
+        """The longest run of tokens that is a key of table."""
+        for n in range(min(self._longest, len(tokens)), 0, -1):
+            for i in range(len(tokens) - n + 1):
+                key = tuple(tokens[i : i + n])
+                if key in table:
+                    return " ".join(key), table[key]
+        return None
+
+    def _correct(self, token: str) -> str:
+        """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles."""
+        if len(token) < 5 or token in STOPWORDS:
+            return token
+        bucket = self._vocabulary.get(token[:1], [])
+        if token in bucket:
+            return token
+        close = difflib.get_close_matches(token, bucket, n=1, cutoff=0.85)
+        return close[0] if close else token
+
+    def _variant(self, tokens: list[str]) -> tuple[str, int] | None:
+        best: tuple[float, int, str] | None = None
+        heads = {t for t in tokens}
+        titles = [t for head in heads for t in self._by_head.get(head, [])]
+        for title in titles:
+            matched = _suffix_match(title.core, tokens)
+            if matched == 0:
+                continue
+            score = (matched / len(title.core), matched, title.name)
+            if best is None or score[:2] > best[:2]:
+                best = score
+        return (best[2], best[1]) if best is not None else None
+
+    def subject_of(self, doc_role: str, section_path: str) -> str:
+        """Whom a section is about: a heading naming another role makes that role its subject."""
+        for heading in reversed(section_path.split(" > ")):
+            if not _names_a_role(heading):
+                continue
+            core = _core(doc_role)
+            if not core or _suffix_match(core, role_tokens(heading)) == len(core):
+                return doc_role
+            return _strip_note(heading)
+        return doc_role
+
+
+_PERSON = re.compile(r"(er|or|ist|ian|ant|ent|man|woman|ee|eer|ive|ary|ic|nurse|chef|cook|pilot|judge|nanny)$")
+
+
+def _alias_key(name: str) -> tuple[str, ...]:
+    """Normalized tokens of an alternate title, or () when it would match ordinary words too often."""
+    acronym = bool(re.fullmatch(r"[A-Z][A-Z0-9&/]{1,6}", name.strip()))
+    tokens = tuple(role_tokens(re.sub(r"\([^)]*\)", " ", name)))
+    if not tokens:
+        return ()
+    if len(tokens) == 1:
+        word = tokens[0]
+        # One-word titles: acronyms ("RN") and person nouns ("electrician"), not words like "model" or "lead".
+        if word in STOPWORDS or word in SENIORITY or len(word) < 2 or not (acronym or _PERSON.search(word)):
+            return ()
+    return tokens
+
+
+def _asked_words(question: str, phrase: str) -> str:
+    """The words the person typed for a normalized phrase (for "you asked about: RN")."""
+    wanted = phrase.split()
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9+#'/-]*", question)
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + len(wanted)) + 1):
+            tokens = role_tokens(" ".join(words[i:j]))
+            if len(tokens) == len(wanted) and all(_similar(a, b) for a, b in zip(tokens, wanted, strict=True)):
+                return " ".join(words[i:j])
+    return phrase
+
+
+def asked_role_phrase(question: str, heads: frozenset[str] | set[str] = ROLE_NOUNS) -> str | None:
+    """'How much does a registered nurse earn?' -> 'registered nurse'."""
+    raw = re.findall(r"[A-Za-z][A-Za-z0-9+#'/-]*", question)
+    for i, word in enumerate(raw):
+        if _singular_lower(word, heads) not in heads:
+            continue
+        start = i
+        while start > 0 and raw[start - 1].lower() not in _FILLER and len(raw[start - 1]) > 1 and i - start < 3:
+            start -= 1
+        return " ".join(raw[start : i + 1])
+    return None
+
+
+def _singular_lower(word: str, heads: frozenset[str] | set[str] = ROLE_NOUNS) -> str:
+    w = word.lower()
+    return w[:-1] if w.endswith("s") and w[:-1] in heads else w
+
+
+def _core(title: str) -> tuple[str, ...]:
+    tokens = [t for t in role_tokens(_strip_note(title)) if t not in SENIORITY]
+    return tuple(tokens) or tuple(role_tokens(title))
+
+
+def _strip_note(heading: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", heading).strip()
+
+
+def _names_a_role(heading: str) -> bool:
+    tokens = role_tokens(_strip_note(heading))
+    return bool(tokens) and tokens[-1] in ROLE_NOUNS
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    # Typos in longer words ("enginer", "analsyt") still name the role.
+    return min(len(a), len(b)) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _suffix_match(core: tuple[str, ...], tokens: list[str]) -> int:
+    """Length of the longest run in tokens equal to a suffix of core that ends with core's head noun.
+
+    A run must hold the head noun and, when core has more than one token, at least two tokens:
+    "cloud engineer" names the Senior Cloud Engineer; "engineer" alone names no role.
+    """
+    best = 0
+    n = len(core)
+    for end, token in enumerate(tokens):
+        if not _similar(token, core[-1]):
+            continue
+        length = 1
+        while length < n and end - length >= 0 and _similar(tokens[end - length], core[n - 1 - length]):
+            length += 1
+        if length >= min(2, n):
+            best = max(best, length)
+    return best
+
+
+def without_role(question: str, role: str) -> str:
+    """The question minus the words naming the role: once retrieval is restricted to the role, they only
+    add noise (every passage of the role shares them)."""
+    names = set(role_tokens(role))
+    if not names:
+        return question
+    kept = [w for w in re.findall(r"\S+", question) if not set(role_tokens(w)) or not set(role_tokens(w)) <= names]
+    return " ".join(kept) or question
+
+
+def names_role(section_path: str, role: str) -> bool:
+    """Whether a heading of the path names the role itself ("ML Performance Architect (Estimated)")."""
+    wanted = set(role_tokens(role))
+    return any(wanted <= set(role_tokens(heading)) for heading in section_path.split(" > "))

@@ -1,0 +1,223 @@
+"""The HTTP API: ask (JSON and Server-Sent Events), feedback, roles and health, with server-side limits."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from ..ask.advisor import Advisor
+from ..errors import BadQuestionError
+from ..records import Answer
+from ..text.units import has_lone_surrogate
+from .answers_store import Store, UnknownAnswer
+from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
+
+MAX_HISTORY = 40
+
+
+def _unicode(text: str) -> str:
+    if has_lone_surrogate(text):
+        raise ValueError("contains a character that is not valid Unicode (half of a surrogate pair)")
+    return text
+
+
+# Text fields: JSON can carry lone surrogates (\ud800), which no encoder downstream accepts.
+Text = Annotated[str, AfterValidator(_unicode)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["user", "assistant"]
+    content: Annotated[Text, Field(max_length=20_000)]
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: Annotated[Text, Field(description="The question, at most ADVISOR_MAX_QUESTION_CHARS characters.")]
+    history: Annotated[list[Message], Field(default_factory=list, max_length=MAX_HISTORY)]
+    role: Annotated[Text | None, Field(default=None, description="Role to assume when the question names none.")]
+
+
+class CitationOut(BaseModel):
+    n: int
+    role: str
+    section: str
+    source: str
+    text: str
+    score: float
+    attribution: str | None = Field(default=None, description="License text, for documents made from public data.")
+
+
+class AskResponse(BaseModel):
+    answer: str
+    citations: list[CitationOut]
+    role: str | None
+    intent: str | None
+    abstained: bool
+    answer_id: str | None = Field(default=None, description="Id to send with POST /api/feedback.")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer_id: Annotated[Text, Field(min_length=1, max_length=64)]
+    rating: Literal["up", "down"]
+    comment: Annotated[Text | None, Field(default=None, max_length=1000)]
+
+
+class RoleOut(BaseModel):
+    name: str
+    sections: list[str]
+
+
+class RolesResponse(BaseModel):
+    roles: list[RoleOut]
+
+
+class Health(BaseModel):
+    status: str
+    generation: str
+    chunks: int
+    roles: int
+    model: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorOut, "description": "The request comes from an origin that is not allowed."},
+    413: {"model": ErrorOut, "description": "Request body too large."},
+    400: {"model": ErrorOut, "description": "The body is not JSON that can be read, or the Host is not served."},
+    422: {"description": "Invalid request (empty or too long question, wrong types, malformed JSON)."},
+    429: {"model": ErrorOut, "description": "Too many requests from this client; see Retry-After."},
+    503: {"model": ErrorOut, "description": "The advisor is busy; try again shortly."},
+}
+
+
+def api_router(
+    get_advisor: Callable[[], Advisor], store: Store | None, limiter: ClientLimiter, gate: AdmissionGate
+) -> APIRouter:
+    router = APIRouter()
+
+    def check_rate(request: Request) -> None:
+        # The address is used only in memory, to count requests; it is never stored.
+        wait = limiter.check(client_address(request))
+        if wait:
+            seconds = max(1, round(wait))
+            raise HTTPException(429, too_fast_message(seconds), headers={"Retry-After": str(seconds)})
+
+    async def answer(body: AskRequest) -> tuple[Answer, str | None]:
+        advisor = get_advisor()
+        history = [m.model_dump() for m in body.history]
+        try:
+            async with gate.slot():
+                result = await run_in_threadpool(advisor.ask, body.question, history, body.role)
+        except Busy:
+            raise HTTPException(
+                503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
+            ) from None
+        except BadQuestionError as exc:
+            raise HTTPException(422, str(exc)) from None
+        answer_id = None
+        if store is not None:
+            # Outside the answering slot: a slow disk delays this request's id, not other people's answers.
+            answer_id = await run_in_threadpool(store.record_answer, body.question, result, advisor.generation)
+        return result, answer_id
+
+    @router.post("/api/ask", response_model=AskResponse, responses=_ERRORS, tags=["ask"])
+    async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
+        """Answer a question from the role documents, with its cited passages."""
+        check_rate(request)
+        result, answer_id = await answer(body)
+        return {**result.to_dict(), "answer_id": answer_id}
+
+    @router.post(
+        "/api/ask/stream",
+        responses={
+            200: {"content": {"text/event-stream": {}}, "description": "events: sources, token..., done | error"},
+            **_ERRORS,
+        },
+        tags=["ask"],
+    )
+    async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+        """The same answer as Server-Sent Events: `sources` (the citations) first, then `token` events with
+        the answer text, then `done` (with `answer_id` for feedback), or `error`."""
+        check_rate(request)
+        result, answer_id = await answer(body)
+        return StreamingResponse(
+            _events(result, answer_id),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @router.post("/api/feedback", status_code=204, responses={404: {"model": ErrorOut}, **_ERRORS}, tags=["feedback"])
+    async def feedback(body: FeedbackRequest, request: Request) -> None:
+        """Thumbs up or down on an answer, by its answer_id."""
+        check_rate(request)
+        if store is None:
+            raise HTTPException(404, "Feedback is turned off on this server (ADVISOR_STORE_QUESTIONS=0).")
+        try:
+            await run_in_threadpool(store.record_feedback, body.answer_id, body.rating, body.comment)
+        except UnknownAnswer as exc:
+            raise HTTPException(404, str(exc)) from None
+
+    @router.get("/api/roles", response_model=RolesResponse, tags=["index"])
+    async def roles() -> dict[str, Any]:
+        """The roles in the index and the sections each document covers."""
+        advisor = get_advisor()
+        return {"roles": [{"name": r, "sections": advisor.sections_of(r)} for r in advisor.roles]}
+
+    @router.get("/healthz", response_model=Health, tags=["index"])
+    async def healthz() -> dict[str, Any]:
+        """Which index generation is served, its size and model."""
+        advisor = get_advisor()
+        return {
+            "status": "ok",
+            "generation": advisor.generation,
+            "chunks": len(advisor.stored.chunks),
+            "roles": len(advisor.roles),
+            "model": advisor.stored.manifest["model"]["name"],
+        }
+
+    return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Validation errors as {"detail": [{"loc", "msg", "type"}]}: the offending input is not echoed back (it may
+    be a lone surrogate or NaN, which JSON responses cannot carry), and the JSON is ASCII."""
+
+    async def invalid(request: Request, exc: Exception) -> JSONResponse:
+        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in errors]
+        return AsciiJSONResponse({"detail": detail}, status_code=422)
+
+    app.add_exception_handler(RequestValidationError, invalid)
+
+
+class AsciiJSONResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
+
+
+async def _events(answer: Answer, answer_id: str | None) -> AsyncIterator[bytes]:
+    data = answer.to_dict()
+    try:
+        yield _sse("sources", {k: data[k] for k in ("citations", "role", "intent", "abstained")})
+        for token in re.findall(r"\S+\s*|\s+", answer.text):
+            yield _sse("token", {"text": token})
+        yield _sse("done", {**data, "answer_id": answer_id})
+    except Exception as exc:  # the stream is already open: report in-band
+        yield _sse("error", {"detail": f"The answer could not be sent: {exc}"})
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()

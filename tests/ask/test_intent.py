@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from advisor.ask.intent import passage_intents, question_intent, section_intents
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How much does an ML Performance Architect make?", "pay"),
+        ("What is the salary of a Senior Cloud Engineer?", "pay"),
+        ("What does a cloud engineer earn?", "pay"),
+        ("What degree do I need?", "requirements"),
+        ("Which automation tools should I know?", "requirements"),
+        ("How many years of experience are required?", "requirements"),
+        ("How can I grow from there?", "growth"),
+        ("What is the career path?", "growth"),
+        ("Is there demand for this role?", "growth"),
+        ("What does a Senior Credit Risk Analyst do?", "responsibilities"),
+        ("What are the main duties?", "responsibilities"),
+        ("Tell me about the Senior Cloud Engineer role.", "other"),
+        ("What is the capital of France?", "other"),
+    ],
+)
+def test_question_intent(question: str, intent: str) -> None:
+    assert question_intent(question) == intent
+
+
+def test_section_and_passage_intents() -> None:
+    assert section_intents("Salary Ranges (US Market, 2024) > Benefits and Perks") == {"pay"}
+    assert section_intents("Career Development > Educational Foundation") == {"growth", "requirements"}
+    assert "requirements" in passage_intents("Introduction", "Most positions require:\n\n- A bachelor's degree")
+    assert "pay" in passage_intents("Overview", "Salaries range from $150,000 to $223,000.")
+    assert "pay" not in passage_intents("Key Responsibilities", "Optimize cloud cost and scalability.")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+
+from advisor.ask.roles import RoleResolver, asked_role_phrase, names_role, without_role
+
+ROLES = [
+    "ML Performance Architect",
+    "Senior Cloud Engineer",
+    "Senior Credit Risk Analyst",
+    "Senior Computer Vision Engineer",
+    "Senior Communications Systems Engineer",
+]
+HEADINGS = ["Machine Learning Engineer", "AI Solution Architect", "ML Performance Architect (Estimated)", "Benefits"]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> RoleResolver:
+    return RoleResolver(ROLES, HEADINGS)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("What does an ML Performance Architect earn?", "ML Performance Architect"),
+        ("ML perf architect salary?", "ML Performance Architect"),
+        ("what does a machine learning performance architect do", "ML Performance Architect"),
+        ("How much do cloud engineers make?", "Senior Cloud Engineer"),
+        ("Senior Cloud Enginer requirements", "Senior Cloud Engineer"),
+        ("What do credit risk analysts need?", "Senior Credit Risk Analyst"),
+        ("skills of a CV engineer", "Senior Computer Vision Engineer"),
+        ("comms systems engineer duties", "Senior Communications Systems Engineer"),
+    ],
+)
+def test_titles_and_everyday_variants_resolve(resolver: RoleResolver, question: str, role: str) -> None:
+    assert resolver.resolve(question).role == role
+
+
+def test_a_bare_head_noun_names_no_role(resolver: RoleResolver) -> None:
+    match = resolver.resolve("What does an engineer earn?")
+    assert match.role is None
+
+
+def test_unknown_roles_are_reported_as_asked(resolver: RoleResolver) -> None:
+    match = resolver.resolve("How much does a registered nurse earn?")
+    assert match.role is None and match.unknown and match.asked == "registered nurse"
+
+
+def test_roles_named_inside_documents_are_found_by_heading(resolver: RoleResolver) -> None:
+    match = resolver.resolve("What does a machine learning engineer earn?")
+    assert match.role is None and not match.unknown
+    assert match.mentioned_in == ("Machine Learning Engineer",)
+    assert resolver.resolve("salary of an ML engineer").mentioned_in == ("Machine Learning Engineer",)
+
+
+def test_no_role_at_all(resolver: RoleResolver) -> None:
+    match = resolver.resolve("What is the capital of France?")
+    assert match.role is None and match.asked is None and not match.unknown
+
+
+def test_subject_of_a_section(resolver: RoleResolver) -> None:
+    doc = "ML Performance Architect"
+    assert resolver.subject_of(doc, "Salary Ranges > ML Performance Architect (Estimated)") == doc
+    assert resolver.subject_of(doc, "Salary Ranges > Machine Learning Engineer") == "Machine Learning Engineer"
+    assert resolver.subject_of(doc, "Career Development > Compensation and Benefits") == doc
+
+
+def test_titles_without_latin_letters_and_notes_in_headings() -> None:
+    resolver = RoleResolver(["Медсестра", "---", "Data Wrangler"], ["Data Engineer (Estimated)"])
+    assert resolver.resolve("Сколько зарабатывает медсестра?").role == "Медсестра"
+    assert resolver.resolve("what does a data engineer earn?").mentioned_in == ("Data Engineer",)
+    assert resolver.subject_of("---", "Pay") == "---"
+
+
+def test_helpers() -> None:
+    assert asked_role_phrase("Is a pastry chef well paid?") == "pastry chef"
+    assert asked_role_phrase("What is the capital of France?") is None
+    assert without_role("What does a Senior Cloud Engineer earn?", "Senior Cloud Engineer") == "What does a earn?"
+    assert names_role("Salary Ranges > ML Performance Architect (Estimated)", "ML Performance Architect")
+    assert not names_role("Salary Ranges > Machine Learning Engineer", "ML Performance Architect")

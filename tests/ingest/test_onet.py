@@ -1,0 +1,169 @@
+"""The O*NET + BLS importer on a small fixture written in O*NET's and BLS's formats, then the full public
+data set when ../shared/data is present."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import Advisor
+from advisor.errors import AdvisorError
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
+from advisor.ingest.onet import import_onet
+
+from ..conftest import CORPUS, ROOT, make_settings
+from ..onet_fixture import write_onet, write_wages
+
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def _doc(folder: Path, code: str) -> tuple[dict, str]:
+    text = next(folder.glob(f"{code}-*.md")).read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Path, object]:
+    onet = write_onet(tmp_path / "onet")
+    report = import_onet(onet, tmp_path / "roles", write_wages(tmp_path / "wages.xlsx"))
+    return tmp_path / "roles", report
+
+
+def test_one_document_per_occupation_with_front_matter_and_attribution(imported: tuple[Path, object]) -> None:
+    folder, report = imported
+    assert report.written == 4 and report.with_wages == 3 and report.without_wages == 1
+    front, body = _doc(folder, "29-1141.00")
+    assert front["role"] == "Registered Nurses" and front["onet_soc_code"] == "29-1141.00"
+    assert {"Registered Nurse (RN)", "RN", "Charge Nurse"} <= set(front["aliases"])
+    assert "O*NET 29.3" in front["source"] and "CC BY 4.0" in front["attribution"]
+    assert "BLS OEWS May 2024" in front["source"]
+    assert body.lstrip().startswith("# Registered Nurses\n\n## Overview\n\nAssess patient health problems")
+    assert "## Source and License" in body and "USDOL/ETA" in body
+
+
+def test_tasks_core_before_supplemental(imported: tuple[Path, object]) -> None:
+    _, body = _doc(imported[0], "29-1141.00")
+    core = body.index("### Core Tasks")
+    assert core < body.index("- Record patients' medical information") < body.index("### Supplemental Tasks")
+    assert body.index("### Supplemental Tasks") < body.index("- Engage in research activities")
+
+
+def test_requirements_follow_the_onet_distributions(imported: tuple[Path, object]) -> None:
+    _, body = _doc(imported[0], "29-1141.00")
+    assert "- Most common required level of education: Bachelor's Degree (56% of respondents)" in body
+    assert (
+        "Bachelor's Degree: 56% of respondents; Post-Secondary Certificate: 22% of respondents; Associate's Degree: 19% of respondents"
+        in body
+    )
+    assert (
+        "- Most common related work experience: Over 1 year, up to and including 2 years (34% of respondents)" in body
+    )
+    assert "None: 19% of respondents" in body  # the unnamed first category of experience means none
+    assert "- Job Zone Three: Medium Preparation Needed" in body
+
+
+def test_pay_states_bls_figures_and_never_invents_them(imported: tuple[Path, object]) -> None:
+    folder = imported[0]
+    _, nurse = _doc(folder, "29-1141.00")
+    assert "- Annual median wage: $93,600" in nurse and "- Annual mean wage: $98,430" in nurse
+    assert "- 10th percentile annual wage: $66,030" in nurse and "- 90th percentile annual wage: $135,320" in nurse
+    assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141)" in nurse
+    _, actors = _doc(folder, "27-2011.00")
+    assert (
+        "- Annual median wage: not published (suppressed by BLS)" in actors
+        and "$" not in actors.split("## Pay")[1].split("##")[0]
+    )
+    _, ceo = _doc(folder, "11-1011.00")
+    assert "- 75th percentile annual wage: at least $239,200 a year (BLS top-codes wages at this level)" in ceo
+    _, engineers = _doc(folder, "15-1299.08")
+    assert "Pay data is not available" in engineers and "$" not in engineers
+
+
+def test_malformed_rows_are_reported_not_fatal(imported: tuple[Path, object]) -> None:
+    report = imported[1]
+    assert report.malformed == {"Task Statements.txt": 1, "wages.xlsx": 1}
+    text = report.format(Path("roles"))
+    assert "skipped 1 malformed rows in Task Statements.txt" in text and "Next: advisor index --corpus roles" in text
+
+
+def test_missing_files_fail_with_a_clear_message(tmp_path: Path) -> None:
+    onet = write_onet(tmp_path / "onet")
+    (onet / "Job Zones.txt").unlink()
+    with pytest.raises(AdvisorError, match=r"Job Zones\.txt is missing"):
+        import_onet(onet, tmp_path / "out")
+
+
+@pytest.mark.slow
+def test_imported_roles_answer_with_attribution_and_everyday_titles(
+    imported: tuple[Path, object], tmp_path: Path, embedder: Embedder
+) -> None:
+    corpus = tmp_path / "both"
+    shutil.copytree(CORPUS, corpus)
+    for doc in imported[0].iterdir():
+        shutil.copy(doc, corpus / doc.name)
+    settings = make_settings(corpus, tmp_path / "index")
+    build(settings, embedder=embedder)
+    advisor = Advisor.load(settings=settings, embedder=embedder)
+    rn = advisor.ask("what does an RN need to study")
+    assert rn.role == "Registered Nurses" and "(you asked about: RN)" in rn.text and "Bachelor's Degree" in rn.text
+    assert "CC BY 4.0" in rn.citations[0].to_dict()["attribution"]
+    pay = advisor.ask("how much do registered nurses make")
+    assert "Annual median wage: $93,600" in pay.text
+    typo = advisor.ask("salary of a registred nurse?")
+    assert typo.role == "Registered Nurses" and "$93,600" in typo.text
+    # The product roles work as before beside the imported ones, and their answers carry no attribution.
+    mlpa = advisor.ask("How much does an ML Performance Architect make?")
+    assert "$185,000 - $205,000" in mlpa.text and "attribution" not in mlpa.citations[0].to_dict()
+    assert advisor.ask("What is the salary of a Senior Cloud Engineer?").abstained
+
+
+@pytest.mark.slow
+def test_full_public_data_set_answers_match_the_source_tables(tmp_path: Path, embedder: Embedder) -> None:
+    onet, wages = SHARED / "onet_29_3", SHARED / "bls_oews_2024" / "national_M2024_dl.xlsx"
+    if not onet.is_dir() or not wages.is_file():
+        pytest.skip(f"the public O*NET/BLS data is not at {SHARED}")
+    report = import_onet(onet, tmp_path / "roles", wages)
+    assert report.written == 1016
+    settings = make_settings(tmp_path / "roles", tmp_path / "index")
+    build(settings, embedder=embedder)
+    advisor = Advisor.load(settings=settings, embedder=embedder)
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(wages, read_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows)
+    medians = {r[header.index("OCC_CODE")]: r[header.index("A_MEDIAN")] for r in rows}
+    titles = {}
+    for line in (onet / "Occupation Data.txt").read_text(encoding="utf-8").splitlines()[1:]:
+        code, title, _ = line.split("\t", 2)
+        titles[code] = title
+    education: dict[str, list[tuple[float, str]]] = {}
+    names = {}
+    for line in (
+        (onet / "Education, Training, and Experience Categories.txt").read_text(encoding="utf-8").splitlines()[1:]
+    ):
+        parts = line.split("\t")
+        if parts[2] == "RL":
+            names[parts[4]] = re.split(r" - | \(", parts[5], maxsplit=1)[0].strip()
+    for line in (onet / "Education, Training, and Experience.txt").read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if parts[4] == "RL":
+            education.setdefault(parts[0], []).append((float(parts[7]), names[parts[6]]))
+
+    rng = random.Random(2024)
+    with_median = [c for c in titles if isinstance(medians.get(c[:7]), (int, float)) and c in education]
+    for code in rng.sample(with_median, 12):
+        pay = advisor.ask(f"What is the median salary of {titles[code]}?")
+        assert pay.role == titles[code], (code, pay.text)
+        assert f"Annual median wage: ${medians[code[:7]]:,.0f}" in pay.text, (code, pay.text)
+        top = max(education[code])[1]
+        study = advisor.ask(f"What level of education do {titles[code]} need?")
+        assert f"Most common required level of education: {top}" in study.text, (code, study.text)
