@@ -8,8 +8,7 @@ import sys
 
 from advisor import AdvisorError, Settings
 from advisor.config import ServerSettings
-from advisor.indexing.build import build
-from advisor.indexing.embedding import Embedder
+from advisor.indexing import Library
 from advisor.logs import configure as configure_logging
 from advisor.serve.app import serve
 from advisor.serve.live import AdvisorHolder
@@ -21,9 +20,9 @@ def main() -> int:
         server_settings = ServerSettings.from_env()
         configure_logging(logging.INFO)
         # One model in memory, shared by the build and the server.
-        embedder = Embedder.from_settings(settings)
-        print(build(settings, embedder=embedder, wait_seconds=120).format(), flush=True)
-        holder = AdvisorHolder(settings, embedder)
+        library = Library(settings)
+        print(library.build(wait_seconds=120).format(), flush=True)
+        holder = AdvisorHolder(library)
     except AdvisorError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -73,30 +73,28 @@ def index_cmd(
       advisor index --watch          # rebuild on every change in the corpus
       advisor index --rollback       # back to the previous generation
     """
-    from .indexing import index_store
-    from .indexing.build import build
-    from .indexing.build import watch as watch_corpus
+    from .indexing import BuildReport, Library
 
     with _errors():
         settings = _settings(corpus, index)
+        library = Library(settings)
         if rollback:
-            with index_store.build_lock(settings.index_dir, wait_seconds):
-                name = index_store.rollback(settings.index_dir)
+            name = library.rollback(wait_seconds)
             _out(f"Rolled back: {settings.index_dir}/ now serves generation {name}.")
             return
-        report = build(settings, full=full, wait_seconds=wait_seconds)
+        report = library.build(full=full, wait_seconds=wait_seconds)
     _out(json.dumps(report.to_dict(), indent=2) if as_json else report.format())
     if watch:
         _out(f"Watching {settings.corpus_dir}/ for changes (Ctrl+C to stop)...")
 
-        def show(report) -> None:
+        def show(report: BuildReport) -> None:
             _out(json.dumps(report.to_dict()) if as_json else report.format())
 
         def fail(exc: Exception) -> None:
             _out(f"Error: {exc}", err=True)
 
         with contextlib.suppress(KeyboardInterrupt):
-            watch_corpus(settings, show, fail)
+            library.watch(show, fail)
 
 
 @main.command("ask")
@@ -111,7 +109,7 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
       advisor ask "How much does an ML Performance Architect make?"
       advisor ask --json "What degree does a Senior Cloud Engineer need?"
     """
-    from .ask.advisor import Advisor
+    from .ask import Advisor
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
@@ -152,7 +150,7 @@ def eval_cmd(
     (an index that holds the imported O*NET roles), measure how often everyday titles (lower-cased,
     abbreviated, with a typo) find their occupation instead.
     """
-    from .ask.advisor import Advisor
+    from .ask import Advisor
     from .quality.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
 
     with _errors():
@@ -225,12 +223,13 @@ def serve_cmd(host: str | None, port: int | None, index: str | None) -> None:
     the README's security section for the rest.
     """
     from .config import ServerSettings
+    from .indexing import Library
     from .serve.app import serve
     from .serve.live import AdvisorHolder
 
     with _errors():
         server_settings = ServerSettings.from_env(host=host, port=port)
-        holder = AdvisorHolder(_settings(index=index))
+        holder = AdvisorHolder(Library(_settings(index=index)))
     serve(holder, settings=server_settings)
 
 

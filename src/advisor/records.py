@@ -140,3 +140,13 @@ class Answer:
             "intent": self.intent,
             "abstained": self.abstained,
         }
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """The index generation an Advisor answers from."""
+
+    generation: str
+    chunks: int
+    roles: int
+    model: str

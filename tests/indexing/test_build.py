@@ -21,6 +21,7 @@ from gradio_client import Client
 from advisor import Advisor, Settings
 from advisor.config import ServerSettings
 from advisor.errors import AdvisorError
+from advisor.indexing import Library
 from advisor.indexing.build import build, watch
 from advisor.indexing.embedding import Embedder
 from advisor.indexing.index_store import GENERATIONS, POINTER, build_lock, current_generation, generation_names
@@ -220,7 +221,7 @@ def test_queries_during_repeated_swaps_never_fail_or_mix(tmp_path: Path, embedde
     corpus = _corpus(tmp_path / "corpus", pay="$100,000")
     settings = make_settings(corpus, tmp_path / "index", keep_generations=3)
     build(settings, embedder=embedder)
-    holder = AdvisorHolder(settings, embedder)
+    holder = AdvisorHolder(Library(settings, embedder))
     stop = threading.Event()
     seen: list[tuple[str, str, str]] = []
     errors: list[BaseException] = []
@@ -280,7 +281,7 @@ def test_a_corrupt_generation_is_refused_and_the_last_good_one_serves(
     else:
         (bad / "chunks.json").unlink()
     with caplog.at_level(logging.ERROR, logger="advisor"):
-        holder = AdvisorHolder(settings, embedder)
+        holder = AdvisorHolder(Library(settings, embedder))
     assert holder.current().generation == good
     assert "$99,000" in holder.current().ask("How much does a harbor pilot earn?").text
     assert any("Refused an index generation" in r.message and bad.name in r.message for r in caplog.records)
@@ -292,7 +293,7 @@ def test_the_server_swaps_in_new_generations_and_refuses_rebuilds_without_the_to
     corpus = _corpus(tmp_path / "corpus")
     settings = make_settings(corpus, tmp_path / "index")
     build(settings, embedder=embedder)
-    holder = AdvisorHolder(settings, embedder)
+    holder = AdvisorHolder(Library(settings, embedder))
     token = "s3cret-token-for-tests"
     server = ServerSettings(feedback_db=tmp_path / "f.sqlite3", admin_token=token, reload_interval=0.2)
     try:
@@ -329,7 +330,7 @@ def test_the_server_swaps_in_new_generations_and_refuses_rebuilds_without_the_to
 def test_rebuilds_are_off_without_a_configured_token(tmp_path: Path, embedder: Embedder) -> None:
     settings = make_settings(_corpus(tmp_path / "corpus"), tmp_path / "index")
     build(settings, embedder=embedder)
-    holder = AdvisorHolder(settings, embedder)
+    holder = AdvisorHolder(Library(settings, embedder))
     try:
         with serve_app(create_app(holder, ServerSettings(feedback_db=tmp_path / "f.sqlite3"))) as url:
             r = httpx.post(f"{url}/api/admin/rebuild", headers={"Authorization": "Bearer anything-at-all-here"})

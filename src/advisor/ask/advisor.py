@@ -12,7 +12,7 @@ from ..config import Settings
 from ..errors import BadQuestionError, IndexMismatchError
 from ..indexing import index_store
 from ..indexing.embedding import Embedder
-from ..records import Answer, Hit, Query
+from ..records import Answer, Hit, IndexInfo, Query
 from ..text.units import NOT_UNICODE, has_lone_surrogate
 from .answering import MAX_PASSAGES, abstain, compose, is_overview, topic_terms
 from .conversation import make_query
@@ -76,6 +76,15 @@ class Advisor:
     @property
     def generation(self) -> str:
         return self.stored.generation
+
+    def info(self) -> IndexInfo:
+        """What is being served: the generation, its size and model (for health checks)."""
+        return IndexInfo(
+            generation=self.generation,
+            chunks=len(self.stored.chunks),
+            roles=len(self.roles),
+            model=str(self.stored.manifest["model"]["name"]),
+        )
 
     def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Answer:
         """Answer a question; history holds earlier {"role", "content"} messages; role (optional) is the role
@@ -199,11 +208,10 @@ class Advisor:
         )
 
     def _has_intent(self, allowed: Sequence[int] | None, intent: str) -> bool:
-        ids = range(len(self.stored.chunks)) if allowed is None else allowed
-        return any(intent in self.retriever.intents[i] for i in ids)
+        return self.retriever.any_about(allowed, intent)
 
     def _index(self, hit: Hit) -> int:
-        return self.retriever.position[hit.chunk.id]
+        return self.retriever.position_of(hit.chunk)
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

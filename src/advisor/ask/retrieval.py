@@ -112,6 +112,15 @@ class Retriever:
             for i in order
         ]
 
+    def position_of(self, chunk: Chunk) -> int:
+        """Where a chunk stands in the index (its row in the vectors)."""
+        return self.position[chunk.id]
+
+    def any_about(self, positions: Sequence[int] | None, intent: str) -> bool:
+        """Whether any of these passages (all when None) is about the intent, by its section or its words."""
+        ids = range(len(self.chunks)) if positions is None else positions
+        return any(intent in self.intents[i] for i in ids)
+
     def _with_section_starts(self, order: list[int], allowed: np.ndarray) -> list[int]:
         """Put the first chunk of a section right before a later chunk of it that was found: a section's
         opening ("Their core responsibilities include: 1. ...") is where its content starts."""

@@ -167,19 +167,23 @@ def load_serving(index_dir: Path) -> tuple[StoredIndex, list[str]]:
     raise IndexCorruptError("No index generation in {} verifies: {}".format(index_dir, " | ".join(refused)))
 
 
-def rollback(index_dir: Path) -> str:
-    """Point CURRENT at the newest generation older than the current one; returns its name."""
-    current = current_generation(index_dir)
-    if current is None:
+def rollback(index_dir: Path, wait_seconds: float = 0.0) -> str:
+    """Point CURRENT at the newest good generation older than the current one (under the build lock, so that
+    no build publishes meanwhile); returns its name."""
+    if current_generation(index_dir) is None:
         raise IndexMissingError(f"No index in {index_dir}/ to roll back.")
-    older = [n for n in generation_names(index_dir) if n < current.name]
-    for name in older:
-        try:
-            load_generation(index_dir / GENERATIONS / name)
-        except IndexCorruptError:
-            continue
-        _publish(index_dir, name)
-        return name
+    with build_lock(index_dir, wait_seconds):
+        current = current_generation(index_dir)
+        if current is None:
+            raise IndexMissingError(f"No index in {index_dir}/ to roll back.")
+        older = [n for n in generation_names(index_dir) if n < current.name]
+        for name in older:
+            try:
+                load_generation(index_dir / GENERATIONS / name)
+            except IndexCorruptError:
+                continue
+            _publish(index_dir, name)
+            return name
     raise AdvisorError(
         f"No earlier generation to roll back to in {index_dir}/ (kept: {', '.join(generation_names(index_dir))}). "
         "ADVISOR_KEEP_GENERATIONS sets how many are kept."

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..ask.advisor import Advisor
+from ..ask import Advisor
 from ..errors import BadQuestionError
 from ..records import Answer
 from ..text.units import has_lone_surrogate
@@ -179,14 +179,7 @@ def api_router(
     @router.get("/healthz", response_model=Health, tags=["index"])
     async def healthz() -> dict[str, Any]:
         """Which index generation is served, its size and model."""
-        advisor = get_advisor()
-        return {
-            "status": "ok",
-            "generation": advisor.generation,
-            "chunks": len(advisor.stored.chunks),
-            "roles": len(advisor.roles),
-            "model": advisor.stored.manifest["model"]["name"],
-        }
+        return {"status": "ok", **get_advisor().info().__dict__}
 
     return router
 

@@ -14,10 +14,9 @@ from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..ask.advisor import Advisor
+from ..ask import Advisor
 from ..config import ServerSettings
 from ..errors import AdvisorError
-from ..indexing.build import build
 from ..logs import quiet_repeats
 from . import security
 from .answers_store import Store
@@ -47,7 +46,7 @@ class Rebuilder:
     def run(self, presented: str | None) -> dict[str, Any]:
         self.check(presented)
         assert self.holder is not None
-        report = build(self.holder.settings, embedder=self.holder.embedder)
+        report = self.holder.library.build()
         self.holder.reload_if_changed()
         return {**report.to_dict(), "serving": self.holder.current().generation}
 

@@ -21,7 +21,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from ..ask.advisor import Advisor
+from ..ask import Advisor
 from ..errors import AdvisorError
 from ..records import Answer, Citation
 from ..text.units import printable_unicode

@@ -7,18 +7,15 @@ from __future__ import annotations
 import logging
 import threading
 
-from ..ask.advisor import Advisor
-from ..config import Settings
-from ..indexing import index_store
-from ..indexing.embedding import Embedder
+from ..ask import Advisor
+from ..indexing import Library
 
 log = logging.getLogger("advisor")
 
 
 class AdvisorHolder:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
-        self.settings = settings
-        self.embedder = embedder or Embedder.from_settings(settings)
+    def __init__(self, library: Library) -> None:
+        self.library = library
         self._lock = threading.Lock()
         # The pointer is read before loading: a generation published meanwhile is then seen as a change.
         self._pointer = self._read_pointer()
@@ -72,10 +69,7 @@ class AdvisorHolder:
             self._thread = None
 
     def _load(self) -> Advisor:
-        return Advisor.load(settings=self.settings, embedder=self.embedder)
+        return Advisor.load(settings=self.library.settings, embedder=self.library.embedder)
 
     def _read_pointer(self) -> str | None:
-        try:
-            return (self.settings.index_dir / index_store.POINTER).read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
+        return self.library.published()
