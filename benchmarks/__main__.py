@@ -127,7 +127,7 @@ def ingestion(corpus: Path, work: Path, embedders: dict[str, Embedder], rounds: 
         index = work / f"{backend}-0"
         stored = Advisor.load(settings=settings_for(corpus, index, backend), embedder=embedders[backend]).stored
         cold = statistics.median(samples[backend]["cold"])
-        docs, chunks = len(stored.manifest["documents"]), len(stored.chunks)
+        docs, chunks = len(stored.manifest.documents), len(stored.chunks)
         out[backend] = {
             "documents": docs,
             "chunks": chunks,

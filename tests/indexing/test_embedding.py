@@ -120,7 +120,7 @@ def test_changing_the_backend_re_embeds_everything_and_keeps_unreadable_document
     assert not report.up_to_date and report.embedded == report.chunks and report.reused == 0
     assert {d.source: d.status for d in report.documents}[broken.name] == "kept"
     stored = Advisor.load(settings=switched, embedder=embedder).stored
-    assert stored.manifest["model"]["backend"] == "onnx-int8"
+    assert stored.manifest.model.backend == "onnx-int8"
     assert any(c.source == broken.name for c in stored.chunks)
     assert build(switched, embedder=embedder).up_to_date
 
@@ -132,12 +132,12 @@ def test_hnsw_above_the_size_threshold_answers_like_exact_search(tmp_path: Path,
     build(hnsw_settings, embedder=embedder)
     flat = Advisor.load(settings=flat_settings, embedder=embedder)
     hnsw = Advisor.load(settings=hnsw_settings, embedder=embedder)
-    assert flat.stored.manifest["vectors"] == {"type": "flat"}
-    assert hnsw.stored.manifest["vectors"]["type"] == "hnsw"
+    assert flat.stored.manifest.vectors.type == "flat"
+    assert hnsw.stored.manifest.vectors.type == "hnsw"
     # Lowering the threshold over an unchanged corpus rebuilds the index as the new size rule says.
     resized = build(replace(flat_settings, hnsw_min_vectors=10), embedder=embedder)
     assert not resized.up_to_date and resized.embedded == 0
-    assert Advisor.load(settings=flat_settings, embedder=embedder).stored.manifest["vectors"]["type"] == "hnsw"
+    assert Advisor.load(settings=flat_settings, embedder=embedder).stored.manifest.vectors.type == "hnsw"
     for question in QUESTIONS:
         ours = [h.chunk.id for h in hnsw.retriever.search(question)]
         exact = [h.chunk.id for h in flat.retriever.search(question)]

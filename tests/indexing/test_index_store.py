@@ -163,7 +163,7 @@ def test_an_incremental_build_reads_only_changed_files_and_matches_a_full_one(
     ours = Advisor.load(settings=incremental, embedder=embedder).stored
     fresh = Advisor.load(settings=full, embedder=embedder).stored
     assert ours.chunks == fresh.chunks
-    assert [d["sha256"] for d in ours.manifest["documents"]] == [d["sha256"] for d in fresh.manifest["documents"]]
+    assert [d.sha256 for d in ours.manifest.documents] == [d.sha256 for d in fresh.manifest.documents]
 
     # New reading or chunking code: every file is read again, not trusted from the last build.
     parsed.clear()

@@ -48,10 +48,10 @@ class Advisor:
         self.roles: tuple[str, ...] = tuple(sorted({c.role for c in chunks}))
         aliases: dict[str, list[str]] = {}
         self.attribution: dict[str, str] = {}
-        for doc in stored.manifest.get("documents", []):
-            aliases.setdefault(doc["role"], []).extend(doc.get("aliases", []))
-            if doc.get("attribution"):
-                self.attribution[doc["source"]] = doc["attribution"]
+        for doc in stored.manifest.documents:
+            aliases.setdefault(doc.role, []).extend(doc.aliases)
+            if doc.attribution:
+                self.attribution[doc.source] = doc.attribution
         self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section.split(" > ")}, aliases)
         # Whom each passage is about: a salary row for a related role is not the document role's figure.
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
@@ -83,7 +83,7 @@ class Advisor:
             generation=self.generation,
             chunks=len(self.stored.chunks),
             roles=len(self.roles),
-            model=str(self.stored.manifest["model"]["name"]),
+            model=self.stored.manifest.model.name,
         )
 
     def ask(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Answer:
@@ -230,20 +230,17 @@ class Advisor:
 
 
 def check_compatible(stored: index_store.StoredIndex, settings: Settings) -> None:
-    manifest = stored.manifest
-    built_model = manifest["model"]["name"]
-    built_chunking = manifest["chunking"]
-    if built_model != settings.model or built_chunking != settings.chunking.to_dict():
+    built = stored.manifest
+    if built.model.name != settings.model or built.chunking != settings.chunking:
         raise IndexMismatchError(
-            f"The index in {settings.index_dir}/ was built with model {built_model!r} and chunking "
-            f"{built_chunking}, but the configuration asks for model {settings.model!r} and chunking "
+            f"The index in {settings.index_dir}/ was built with model {built.model.name!r} and chunking "
+            f"{built.chunking.to_dict()}, but the configuration asks for model {settings.model!r} and chunking "
             f"{settings.chunking.to_dict()}. Rebuild it: advisor index --full --index {settings.index_dir}"
         )
-    built_backend = manifest["model"].get("backend", "torch")
-    if built_backend != settings.embed_backend:
+    if built.model.backend != settings.embed_backend:
         # Close enough to answer from (INT8 and fp32 vectors agree to cosine 0.99), but not the same vectors.
         log.warning(
             "The index in %s/ was embedded with the %s backend and questions will use %s; the next "
             "`advisor index` re-embeds it with %s.",
-            settings.index_dir, built_backend, settings.embed_backend, settings.embed_backend,
+            settings.index_dir, built.model.backend, settings.embed_backend, settings.embed_backend,
         )  # fmt: skip

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
@@ -28,6 +28,7 @@ from ..records import Chunk, SkippedFile
 from . import index_store, vector_index
 from .embedding import Embedder
 from .faults import checkpoint
+from .manifest import DocumentEntry, Manifest, ModelInfo
 
 PROGRESS_MIN_CHUNKS = 64
 EMBED_SLICE = 256
@@ -120,50 +121,47 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     # Even a full rebuild keeps what it needs of the previous generation: documents that cannot be read now
     # keep their previous version, and removed documents are reported. It only re-embeds everything.
     previous = _previous(settings)
-    old_docs = {d["source"]: d for d in previous.manifest["documents"]} if previous else {}
+    old_docs = {d.source: d for d in previous.manifest.documents} if previous else {}
     reusable = _reusable(previous, settings) and not full
-    known = {s: d["sha256"] for s, d in old_docs.items() if "kept_because" not in d} if reusable else None
+    known = {s: d.sha256 for s, d in old_docs.items() if d.kept_because is None} if reusable else None
     read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout, known=known)
     parsed = {d.source: d for d in read.documents}
     old_chunks = _chunks_by_source(previous)
 
     chunks: list[Chunk] = []
-    entries: list[dict[str, Any]] = []
+    entries: list[DocumentEntry] = []
     statuses: list[DocumentReport] = []
     for source in read.order:
         if source not in parsed:  # unchanged since the previous build: its chunks are re-used as they are
             old = old_docs[source]
             chunks.extend(old_chunks[source])
             entries.append(old)
-            statuses.append(DocumentReport(source, old["role"], old["chunks"], "unchanged"))
+            statuses.append(DocumentReport(source, old.role, old.chunks, "unchanged"))
             continue
         doc = parsed[source]
         doc_chunks = chunk_document(doc, settings.chunking)
         chunks.extend(doc_chunks)
-        entry = {"source": doc.source, "role": doc.role, "sha256": doc.sha256, "chunks": len(doc_chunks)}
-        if doc.aliases:
-            entry["aliases"] = list(doc.aliases)
-        if doc.attribution:
-            entry["attribution"] = doc.attribution
-        entries.append(entry)
+        entries.append(
+            DocumentEntry(doc.source, doc.role, doc.sha256, len(doc_chunks), doc.aliases, doc.attribution)
+        )
         statuses.append(
             DocumentReport(doc.source, doc.role, len(doc_chunks), _status(old_docs.get(doc.source), doc.sha256))
         )
     # A document indexed before that cannot be read now keeps its previous version: a bad edit loses nothing.
     for skipped in read.skipped:
         old = old_docs.get(skipped.source)
-        if old is None or previous is None or previous.manifest["chunking"] != settings.chunking.to_dict():
+        if old is None or previous is None or previous.manifest.chunking != settings.chunking:
             continue
         kept = old_chunks.get(skipped.source, [])
         chunks.extend(kept)
-        entries.append({**old, "chunks": len(kept), "kept_because": skipped.reason})
-        statuses.append(DocumentReport(skipped.source, old["role"], len(kept), "kept"))
-    present = {e["source"] for e in entries}
+        entries.append(replace(old, chunks=len(kept), kept_because=skipped.reason))
+        statuses.append(DocumentReport(skipped.source, old.role, len(kept), "kept"))
+    present = {e.source for e in entries}
     removed = tuple(sorted(set(old_docs) - present))
     files = len(read.order) + len(read.skipped)
 
     # Vectors of the same model run another way (torch, ONNX fp32, INT8) are close but not mixed in one index.
-    same_vectors = previous is not None and previous.manifest["model"].get("backend", "torch") == settings.embed_backend
+    same_vectors = previous is not None and previous.manifest.model.backend == settings.embed_backend
     if same_vectors and not full and _same_corpus(previous.manifest, entries, settings, len(chunks)):
         return BuildReport(
             tuple(statuses), read.skipped, removed, len(chunks), 0, len(chunks),
@@ -172,7 +170,7 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
 
     cache = _vector_cache(previous) if same_vectors and not full else {}
     keys = [_embed_key(c) for c in chunks]
-    kept_sources = {e["source"] for e in entries if "kept_because" in e}
+    kept_sources = {e.source for e in entries if e.kept_because is not None}
     if full and same_vectors and kept_sources:
         # A kept document cannot be re-read, so even a full rebuild carries its vectors over.
         kept_keys = {k for k, c in zip(keys, chunks, strict=True) if c.source in kept_sources}
@@ -187,19 +185,20 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         dimension = (embedder or Embedder.from_settings(settings)).dimension
     vectors = np.stack([cache[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
 
-    manifest = {
-        "model": {"name": settings.model, "dimension": int(dimension), "backend": settings.embed_backend},
-        "chunking": settings.chunking.to_dict(),
-        "settings_digest": settings_digest(settings),
-        "documents": entries,
-        "skipped": [s.__dict__ for s in read.skipped],
-        "counts": {"documents": len(entries), "chunks": len(chunks), "skipped": len(read.skipped)},
-        "embed_keys": keys,
-        "reader_digest": reader_digest(),
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "versions": _versions(),
-    }
-    index, manifest["vectors"] = vector_index.build(vectors, int(dimension), settings.hnsw_min_vectors)
+    index, described = vector_index.build(vectors, int(dimension), settings.hnsw_min_vectors)
+    manifest = Manifest(
+        model=ModelInfo(settings.model, int(dimension), settings.embed_backend),
+        chunking=settings.chunking,
+        documents=tuple(entries),
+        chunk_count=len(chunks),
+        vectors=described,
+        skipped=read.skipped,
+        embed_keys=tuple(keys),
+        reader_digest=reader_digest(),
+        settings_digest=settings_digest(settings),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        versions=_versions(),
+    )
     path = index_store.write(settings.index_dir, chunks, index, manifest, keep=settings.keep_generations)
     return BuildReport(
         tuple(statuses), read.skipped, removed, len(chunks), len(missing), len(chunks) - len(missing),
@@ -235,8 +234,8 @@ def _reusable(previous: index_store.StoredIndex | None, settings: Settings) -> b
     """Whether the previous generation's chunks of an unchanged file are what reading it again would give."""
     return (
         previous is not None
-        and previous.manifest.get("reader_digest") == reader_digest()
-        and previous.manifest["chunking"] == settings.chunking.to_dict()
+        and previous.manifest.reader_digest == reader_digest()
+        and previous.manifest.chunking == settings.chunking
     )
 
 
@@ -278,27 +277,27 @@ def _previous(settings: Settings) -> index_store.StoredIndex | None:
         stored, _refused = index_store.load_serving(settings.index_dir)
     except AdvisorError:
         return None
-    return stored if stored.manifest["model"]["name"] == settings.model else None
+    return stored if stored.manifest.model.name == settings.model else None
 
 
-def _same_corpus(manifest: dict[str, Any], entries: list[dict[str, Any]], settings: Settings, chunks: int) -> bool:
+def _same_corpus(manifest: Manifest, entries: list[DocumentEntry], settings: Settings, chunks: int) -> bool:
     """Nothing to publish: same documents, same chunking, and the index type the size calls for now."""
 
-    def key(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-        return [(d["source"], d["role"], d["sha256"]) for d in items]
+    def key(items: Sequence[DocumentEntry]) -> list[tuple[str, str, str]]:
+        return [(d.source, d.role, d.sha256) for d in items]
 
     index_type = vector_index.index_type(chunks, settings.hnsw_min_vectors)
     return (
-        key(manifest["documents"]) == key(entries)
-        and manifest["chunking"] == settings.chunking.to_dict()
-        and manifest.get("vectors", {"type": "flat"})["type"] == index_type
+        key(manifest.documents) == key(entries)
+        and manifest.chunking == settings.chunking
+        and manifest.vectors.type == index_type
     )
 
 
-def _status(old: dict[str, Any] | None, sha: str) -> str:
+def _status(old: DocumentEntry | None, sha: str) -> str:
     if old is None:
         return "new"
-    return "unchanged" if old["sha256"] == sha else "updated"
+    return "unchanged" if old.sha256 == sha else "updated"
 
 
 def _embed_key(chunk: Chunk) -> str:
@@ -306,7 +305,7 @@ def _embed_key(chunk: Chunk) -> str:
 
 
 def _vector_cache(previous: index_store.StoredIndex) -> dict[str, np.ndarray]:
-    keys = previous.manifest.get("embed_keys", [])
+    keys = previous.manifest.embed_keys
     vectors = previous.all_vectors()
     if len(keys) != len(vectors):
         return {}

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import faiss
 import numpy as np
@@ -23,8 +22,8 @@ import numpy as np
 from ..errors import AdvisorError, IndexCorruptError, IndexMissingError
 from ..records import Chunk
 from .faults import checkpoint
+from .manifest import FORMAT_VERSION, Manifest
 
-FORMAT_VERSION = 1
 POINTER = "CURRENT"
 LOCK = ".build.lock"
 GENERATIONS = "generations"
@@ -36,13 +35,13 @@ VECTORS = "vectors.faiss"
 @dataclass(frozen=True)
 class StoredIndex:
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     chunks: tuple[Chunk, ...]
     vectors: faiss.Index
 
     @property
     def generation(self) -> str:
-        return str(self.manifest["generation"])
+        return self.manifest.generation
 
     def all_vectors(self) -> np.ndarray:
         """A copy of the stored vectors, in chunk order."""
@@ -73,16 +72,14 @@ def load(index_dir: Path) -> StoredIndex:
 def load_generation(path: Path) -> StoredIndex:
     how_to_fix = "Rebuild it with: advisor index --full"
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("model"), dict):
-            raise ValueError("not an index manifest")
-    except (OSError, ValueError) as exc:
+        manifest = Manifest.from_dict(json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AdvisorError) as exc:
         raise IndexCorruptError(f"Index generation {path} has no readable manifest ({exc}). {how_to_fix}") from None
-    if manifest.get("format") != FORMAT_VERSION:
+    if manifest.format != FORMAT_VERSION:
         raise IndexCorruptError(
-            f"Index in {path} has format {manifest.get('format')!r}, this version reads {FORMAT_VERSION}. {how_to_fix}"
+            f"Index in {path} has format {manifest.format!r}, this version reads {FORMAT_VERSION}. {how_to_fix}"
         )
-    for name, expected in manifest.get("files", {}).items():
+    for name, expected in manifest.files.items():
         try:
             actual = _sha256(path / name)
         except OSError:
@@ -94,13 +91,12 @@ def load_generation(path: Path) -> StoredIndex:
         vectors = faiss.read_index(str(path / VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"Index in {path} cannot be read ({exc}). {how_to_fix}") from None
-    dimension = manifest["model"]["dimension"]
-    counted = manifest.get("counts", {}).get("chunks")
-    per_document = sum(d.get("chunks", 0) for d in manifest.get("documents", []))
-    if counted != len(chunks) or per_document != len(chunks):
+    dimension = manifest.model.dimension
+    per_document = sum(d.chunks for d in manifest.documents)
+    if manifest.chunk_count != len(chunks) or per_document != len(chunks):
         raise IndexCorruptError(
-            f"Index in {path}: the manifest counts {counted} chunks ({per_document} by document) but the metadata "
-            f"holds {len(chunks)}. {how_to_fix}"
+            f"Index in {path}: the manifest counts {manifest.chunk_count} chunks ({per_document} by document) but "
+            f"the metadata holds {len(chunks)}. {how_to_fix}"
         )
     if vectors.ntotal != len(chunks) or vectors.d != dimension:
         raise IndexCorruptError(
@@ -110,7 +106,7 @@ def load_generation(path: Path) -> StoredIndex:
     return StoredIndex(path=path, manifest=manifest, chunks=chunks, vectors=vectors)
 
 
-def write(index_dir: Path, chunks: list[Chunk], index: faiss.Index, manifest: dict[str, Any], keep: int) -> Path:
+def write(index_dir: Path, chunks: list[Chunk], index: faiss.Index, manifest: Manifest, keep: int) -> Path:
     """Write a new generation beside the others, then publish it by swapping the pointer."""
     generations = index_dir / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
@@ -121,13 +117,8 @@ def write(index_dir: Path, chunks: list[Chunk], index: faiss.Index, manifest: di
         checkpoint("wrote-vectors")
         _write_text(staging / CHUNKS, json.dumps([c.to_dict() for c in chunks], ensure_ascii=False))
         checkpoint("wrote-chunks")
-        manifest = {
-            **manifest,
-            "format": FORMAT_VERSION,
-            "generation": name,
-            "files": {n: _sha256(staging / n) for n in (CHUNKS, VECTORS)},
-        }
-        _write_text(staging / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        manifest = manifest.published(name, {n: _sha256(staging / n) for n in (CHUNKS, VECTORS)})
+        _write_text(staging / MANIFEST, json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False))
         checkpoint("wrote-manifest")
         _fsync_dir(staging)
         final = generations / name

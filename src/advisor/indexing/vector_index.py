@@ -8,10 +8,10 @@ directly, since a graph search with most nodes filtered out loses recall.
 
 from __future__ import annotations
 
-from typing import Any
-
 import faiss
 import numpy as np
+
+from .manifest import VectorIndexInfo
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
@@ -25,16 +25,17 @@ def index_type(vectors: int, hnsw_min_vectors: int) -> str:
     return "hnsw" if vectors >= hnsw_min_vectors else "flat"
 
 
-def build(vectors: np.ndarray, dimension: int, hnsw_min_vectors: int) -> tuple[faiss.Index, dict[str, Any]]:
+def build(vectors: np.ndarray, dimension: int, hnsw_min_vectors: int) -> tuple[faiss.Index, VectorIndexInfo]:
     """The index for these vectors, and its description for the manifest."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    index: faiss.Index
     if index_type(len(vectors), hnsw_min_vectors) == "hnsw":
         index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        described: dict[str, Any] = {"type": "hnsw", "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION}
+        described = VectorIndexInfo("hnsw", HNSW_M, HNSW_EF_CONSTRUCTION)
     else:
         index = faiss.IndexFlatIP(dimension)
-        described = {"type": "flat"}
+        described = VectorIndexInfo("flat")
     if len(vectors):
         index.add(vectors)
     return index, described
