@@ -45,7 +45,7 @@ class Chunk:
     id: str
     doc_id: str
     role: str
-    section: str
+    section: tuple[str, ...]  # the heading path, outermost first
     source: str
     text: str
     start: int
@@ -53,16 +53,21 @@ class Chunk:
     n_tokens: int
 
     @property
+    def section_title(self) -> str:
+        """The heading path as people read it: "Salary Ranges > ML Performance Architect (Estimated)"."""
+        return " > ".join(self.section)
+
+    @property
     def embed_text(self) -> str:
         # The prefix makes a passage findable by what it is about, not only by its own words.
-        return f"{self.role} > {self.section}\n{self.text}"
+        return f"{self.role} > {self.section_title}\n{self.text}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "doc_id": self.doc_id,
             "role": self.role,
-            "section": self.section,
+            "section": list(self.section),
             "source": self.source,
             "text": self.text,
             "start": self.start,
@@ -72,7 +77,11 @@ class Chunk:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Chunk:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        fields = {k: data[k] for k in cls.__dataclass_fields__}
+        section = fields["section"]
+        # Generations written before the path was a list hold the joined title.
+        fields["section"] = tuple(section.split(" > ") if isinstance(section, str) else section)
+        return cls(**fields)
 
 
 @dataclass(frozen=True)

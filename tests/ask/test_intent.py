@@ -28,8 +28,8 @@ def test_question_intent(question: str, intent: str) -> None:
 
 
 def test_section_and_passage_intents() -> None:
-    assert section_intents("Salary Ranges (US Market, 2024) > Benefits and Perks") == {"pay"}
-    assert section_intents("Career Development > Educational Foundation") == {"growth", "requirements"}
-    assert "requirements" in passage_intents("Introduction", "Most positions require:\n\n- A bachelor's degree")
-    assert "pay" in passage_intents("Overview", "Salaries range from $150,000 to $223,000.")
-    assert "pay" not in passage_intents("Key Responsibilities", "Optimize cloud cost and scalability.")
+    assert section_intents(("Salary Ranges (US Market, 2024)", "Benefits and Perks")) == {"pay"}
+    assert section_intents(("Career Development", "Educational Foundation")) == {"growth", "requirements"}
+    assert "requirements" in passage_intents(("Introduction",), "Most positions require:\n\n- A bachelor's degree")
+    assert "pay" in passage_intents(("Overview",), "Salaries range from $150,000 to $223,000.")
+    assert "pay" not in passage_intents(("Key Responsibilities",), "Optimize cloud cost and scalability.")

@@ -60,9 +60,9 @@ def test_no_role_at_all(resolver: RoleResolver) -> None:
 
 def test_subject_of_a_section(resolver: RoleResolver) -> None:
     doc = "ML Performance Architect"
-    assert resolver.subject_of(doc, "Salary Ranges > ML Performance Architect (Estimated)") == doc
-    assert resolver.subject_of(doc, "Salary Ranges > Machine Learning Engineer") == "Machine Learning Engineer"
-    assert resolver.subject_of(doc, "Career Development > Compensation and Benefits") == doc
+    assert resolver.subject_of(doc, ("Salary Ranges", "ML Performance Architect (Estimated)")) == doc
+    assert resolver.subject_of(doc, ("Salary Ranges", "Machine Learning Engineer")) == "Machine Learning Engineer"
+    assert resolver.subject_of(doc, ("Career Development", "Compensation and Benefits")) == doc
 
 
 def test_titles_without_latin_letters_and_notes_in_headings() -> None:
@@ -76,5 +76,5 @@ def test_helpers() -> None:
     assert asked_role_phrase("Is a pastry chef well paid?") == "pastry chef"
     assert asked_role_phrase("What is the capital of France?") is None
     assert without_role("What does a Senior Cloud Engineer earn?", "Senior Cloud Engineer") == "What does a earn?"
-    assert names_role("Salary Ranges > ML Performance Architect (Estimated)", "ML Performance Architect")
-    assert not names_role("Salary Ranges > Machine Learning Engineer", "ML Performance Architect")
+    assert names_role(("Salary Ranges", "ML Performance Architect (Estimated)"), "ML Performance Architect")
+    assert not names_role(("Salary Ranges", "Machine Learning Engineer"), "ML Performance Architect")

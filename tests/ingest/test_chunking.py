@@ -45,11 +45,11 @@ def test_chunks_map_back_stay_in_budget_and_cover_every_section(
         assert doc.text[chunk.start : chunk.end] == chunk.text
         assert chunk.n_tokens == count_tokens(chunk.text) <= max_tokens
         # never across sections
-        section = next(s for s in doc.sections if s.title == chunk.section)
+        section = next(s for s in doc.sections if s.path == chunk.section)
         assert section.start <= chunk.start < chunk.end <= section.end
     for section in doc.sections:
         covered = [False] * (section.end - section.start)
-        for chunk in (c for c in chunks if c.section == section.title):
+        for chunk in (c for c in chunks if c.section == section.path):
             for i in range(chunk.start, chunk.end):
                 covered[i - section.start] = True
         missing = [doc.text[section.start + i] for i, ok in enumerate(covered) if not ok]
@@ -90,5 +90,5 @@ def test_ids_are_stable_and_embed_text_names_role_and_section() -> None:
     again = chunk_document(cloud, ChunkSettings())
     assert [c.id for c in first] == [c.id for c in again]
     assert len({c.id for c in first}) == len(first)
-    skills = next(c for c in first if c.section == "Required Skills and Qualifications")
+    skills = next(c for c in first if c.section == ("Required Skills and Qualifications",))
     assert skills.embed_text.startswith("Senior Cloud Engineer > Required Skills and Qualifications\n")

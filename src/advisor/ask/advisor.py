@@ -52,7 +52,7 @@ class Advisor:
             aliases.setdefault(doc.role, []).extend(doc.aliases)
             if doc.attribution:
                 self.attribution[doc.source] = doc.attribution
-        self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section.split(" > ")}, aliases)
+        self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section}, aliases)
         # Whom each passage is about: a salary row for a related role is not the document role's figure.
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
         self._title_vectors = None  # embedded on first need: only questions naming an unknown title use them
@@ -161,7 +161,7 @@ class Advisor:
     def sections_of(self, role: str) -> list[str]:
         seen: dict[str, None] = {}
         for i in self._by_subject.get(role, []):
-            seen.setdefault(self.stored.chunks[i].section.split(" > ")[0], None)
+            seen.setdefault(self.stored.chunks[i].section[0], None)
         return list(seen)
 
     def _plan_mentioned(self, query: Query, match: RoleMatch) -> Plan:
@@ -175,7 +175,7 @@ class Advisor:
         name = self._subject[self._index(hits[0])]
         note = (
             f"There is no role document for {name}, but the {hits[0].chunk.role} document has a section on it "
-            f"({hits[0].chunk.section}):"
+            f"({hits[0].chunk.section_title}):"
         )
         return Plan(replace(query, role=name), tuple(hits), name, note)
 

@@ -96,7 +96,7 @@ def is_overview(query: Query, subject: str) -> bool:
 def _candidates(hit: Hit, rank: int, topic: set[str]) -> list[Unit]:
     chunk = hit.chunk
     section_int = section_intents(chunk.section)
-    headings = chunk.section.split(" > ")
+    headings = chunk.section
     deepest, ancestors = content_stems(headings[-1]), content_stems(" ".join(headings[:-1]))
     out: list[Unit] = []
     current_label = ""
@@ -159,7 +159,7 @@ def _score(intent: str, unit: Unit, best_overlap: float, hit: Hit, overview: boo
         return 0.0
     section = hit.chunk.section
     if overview:
-        is_intro = section.split(" > ")[0].lower() in _INTRO_SECTIONS
+        is_intro = section[0].lower() in _INTRO_SECTIONS
         score = (2.0 if is_intro else 0.0) + (1.5 if "responsibilities" in unit.intents else 0.0)
     else:
         score = 0.0
@@ -204,7 +204,7 @@ def _render(query: Query, hits: Sequence[Hit], chosen: list[Unit], subject: str,
             n=n,
             chunk_id=hits[rank].chunk.id,
             role=hits[rank].chunk.role,
-            section=hits[rank].chunk.section,
+            section=hits[rank].chunk.section_title,
             source=hits[rank].chunk.source,
             text=hits[rank].chunk.text,
             score=hits[rank].score,

@@ -4,6 +4,7 @@ sentences speak to each intent. Plain functions over text, tested without a mode
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ..records import INTENTS
@@ -69,10 +70,10 @@ def heading_intents(heading: str) -> frozenset[str]:
     return frozenset(name for name, pattern in _HEADING_PATTERNS.items() if pattern.search(heading))
 
 
-def section_intents(section_path: str) -> frozenset[str]:
-    """Intents of a section path such as 'Career Development > Compensation and Benefits'."""
+def section_intents(section_path: Sequence[str]) -> frozenset[str]:
+    """Intents of a section path such as ('Career Development', 'Compensation and Benefits')."""
     out: set[str] = set()
-    for heading in section_path.split(" > "):
+    for heading in section_path:
         out |= heading_intents(heading)
     return frozenset(out)
 
@@ -89,12 +90,12 @@ _PRIMARY_HEADINGS: dict[str, re.Pattern[str]] = {
 _LABEL_LINE = re.compile(r"^[^\n]{3,120}:[ \t]*$", re.M)
 
 
-def primary_heading(section_path: str, intent: str) -> bool:
+def primary_heading(section_path: Sequence[str], intent: str) -> bool:
     pattern = _PRIMARY_HEADINGS.get(intent)
-    return bool(pattern and pattern.search(section_path.split(" > ")[-1]))
+    return bool(pattern and section_path and pattern.search(section_path[-1]))
 
 
-def passage_intents(section_path: str, text: str) -> frozenset[str]:
+def passage_intents(section_path: Sequence[str], text: str) -> frozenset[str]:
     """Intents of a passage: its headings, its "...require:" label lines, and pay figures in its text."""
     out = set(section_intents(section_path)) | text_intents(text)
     for line in _LABEL_LINE.findall(text):

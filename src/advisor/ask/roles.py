@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..text.lexical import STOPWORDS, role_tokens
@@ -169,9 +169,9 @@ class RoleResolver:
                 best = score
         return (best[2], best[1]) if best is not None else None
 
-    def subject_of(self, doc_role: str, section_path: str) -> str:
+    def subject_of(self, doc_role: str, section_path: Sequence[str]) -> str:
         """Whom a section is about: a heading naming another role makes that role its subject."""
-        for heading in reversed(section_path.split(" > ")):
+        for heading in reversed(section_path):
             if not _names_a_role(heading):
                 continue
             core = _core(doc_role)
@@ -278,7 +278,7 @@ def without_role(question: str, role: str) -> str:
     return " ".join(kept) or question
 
 
-def names_role(section_path: str, role: str) -> bool:
+def names_role(section_path: Sequence[str], role: str) -> bool:
     """Whether a heading of the path names the role itself ("ML Performance Architect (Estimated)")."""
     wanted = set(role_tokens(role))
-    return any(wanted <= set(role_tokens(heading)) for heading in section_path.split(" > "))
+    return any(wanted <= set(role_tokens(heading)) for heading in section_path)

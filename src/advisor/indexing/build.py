@@ -141,9 +141,7 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
         doc = parsed[source]
         doc_chunks = chunk_document(doc, settings.chunking)
         chunks.extend(doc_chunks)
-        entries.append(
-            DocumentEntry(doc.source, doc.role, doc.sha256, len(doc_chunks), doc.aliases, doc.attribution)
-        )
+        entries.append(DocumentEntry(doc.source, doc.role, doc.sha256, len(doc_chunks), doc.aliases, doc.attribution))
         statuses.append(
             DocumentReport(doc.source, doc.role, len(doc_chunks), _status(old_docs.get(doc.source), doc.sha256))
         )

@@ -47,7 +47,7 @@ def chunk_document(doc: Document, settings: ChunkSettings) -> list[Chunk]:
                     id=chunk_id,
                     doc_id=doc.id,
                     role=doc.role,
-                    section=section.title,
+                    section=section.path,
                     source=doc.source,
                     text=text,
                     start=start,

@@ -173,7 +173,7 @@ def _rank(case: Case, chunks: list[Any]) -> int | None:
     if case.abstain or not (case.cite_section or case.cite_text):
         return None
     for i, chunk in enumerate(chunks, start=1):
-        if _matches(case, chunk.section, chunk.text):
+        if _matches(case, chunk.section_title, chunk.text):
             return i
     return None
 
