@@ -93,7 +93,6 @@ class Query:
     intent: str
     asked_role: str | None = None  # what the person called the role, when it is no document's role
     role_from_history: bool = False
-    intent_from_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class Hit:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
-    intent_match: bool = False
     dense_score: float = 0.0
 
 

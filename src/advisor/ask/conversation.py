@@ -46,7 +46,7 @@ def make_query(
         if role not in resolver.roles:
             raise BadQuestionError(f"Unknown role {role!r}; the roles are: {', '.join(resolver.roles)}.")
         match = RoleMatch(role=role)
-    role_from_history = intent_from_history = False
+    role_from_history = False
     earlier = list(reversed(user_turns(history)))
     if match.role is None and match.asked is None:
         for turn in earlier:
@@ -58,7 +58,7 @@ def make_query(
         for turn in earlier:
             previous_intent = question_intent(turn)
             if previous_intent != "other":
-                intent, intent_from_history = previous_intent, True
+                intent = previous_intent
                 break
     query = Query(
         text=question,
@@ -66,7 +66,6 @@ def make_query(
         intent=intent,
         asked_role=match.asked if match.role is None else None,
         role_from_history=role_from_history,
-        intent_from_history=intent_from_history,
     )
     return query, match
 

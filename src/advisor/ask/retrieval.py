@@ -106,7 +106,6 @@ class Retriever:
                 score=fused[i],
                 dense_rank=dense_rank.get(i),
                 lexical_rank=lexical_rank.get(i),
-                intent_match=intent is not None and intent in self.intents[i],
                 dense_score=float(dense_score.get(i, 0.0)),
             )
             for i in order
