@@ -1,6 +1,6 @@
 """Building the index: embedding, the vector index, generations on disk. Faces use Library."""
 
-from .build import BuildReport
 from .library import Library
+from .report import BuildReport
 
 __all__ = ["BuildReport", "Library"]

@@ -29,78 +29,10 @@ from . import index_store, vector_index
 from .embedding import Embedder
 from .faults import checkpoint
 from .manifest import DocumentEntry, Manifest, ModelInfo
+from .report import BuildReport, DocumentReport
 
 PROGRESS_MIN_CHUNKS = 64
 EMBED_SLICE = 256
-
-
-@dataclass(frozen=True)
-class DocumentReport:
-    source: str
-    role: str
-    chunks: int
-    status: str  # new | updated | unchanged | kept (unreadable now; previous version kept)
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    documents: tuple[DocumentReport, ...]
-    skipped: tuple[SkippedFile, ...]
-    removed: tuple[str, ...]
-    chunks: int
-    embedded: int
-    reused: int
-    seconds: float
-    generation: str | None
-    up_to_date: bool
-    index_dir: str
-    files: int = field(default=0)
-
-    def count(self, status: str) -> int:
-        return sum(1 for d in self.documents if d.status == status)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index_dir": self.index_dir,
-            "generation": self.generation,
-            "up_to_date": self.up_to_date,
-            "files": self.files,
-            "added": self.count("new"),
-            "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"),
-            "kept": self.count("kept"),
-            "removed": list(self.removed),
-            "documents": [d.__dict__ for d in self.documents],
-            "skipped": [s.__dict__ for s in self.skipped],
-            "chunks": self.chunks,
-            "embedded": self.embedded,
-            "reused": self.reused,
-            "seconds": round(self.seconds, 3),
-        }
-
-    def format(self) -> str:
-        lines = [f"Corpus: {self.files} files: {len(self.documents)} indexed, {len(self.skipped)} skipped."]
-        for d in self.documents:
-            lines.append(f"  indexed  {d.source}  [{d.role}]  {d.chunks} chunks ({d.status})")
-        for s in self.skipped:
-            lines.append(f"  skipped  {s.source}: {s.reason}")
-        for source in self.removed:
-            lines.append(f"  removed  {source} (no longer in the corpus)")
-        summary = (
-            f"Documents: {self.count('new')} added, {self.count('updated')} updated, {len(self.removed)} removed, "
-            f"{self.count('unchanged')} unchanged"
-        )
-        if self.count("kept"):
-            summary += f", {self.count('kept')} kept from the previous build (unreadable now)"
-        lines.append(summary + ".")
-        if self.up_to_date:
-            lines.append(f"Index {self.index_dir}/ is up to date (generation {self.generation}); nothing re-embedded.")
-        else:
-            lines.append(
-                f"Chunks: {self.chunks} ({self.embedded} embedded, {self.reused} re-used). "
-                f"Published generation {self.generation} in {self.index_dir}/ in {self.seconds:.1f} s."
-            )
-        return "\n".join(lines)
 
 
 def build(
@@ -121,87 +53,130 @@ def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildRe
     # Even a full rebuild keeps what it needs of the previous generation: documents that cannot be read now
     # keep their previous version, and removed documents are reported. It only re-embeds everything.
     previous = _previous(settings)
+    corpus = _gather(settings, previous, full)
+    # Vectors of the same model run another way (torch, ONNX fp32, INT8) are close but not mixed in one index.
+    same_vectors = previous is not None and previous.manifest.model.backend == settings.embed_backend
+    if previous is not None and same_vectors and not full and _same_corpus(previous.manifest, corpus, settings):
+        return corpus.report(settings, started, previous.generation, embedded=0, up_to_date=True)
+    known: dict[str, np.ndarray] = {}
+    if previous is not None and same_vectors:
+        # A full rebuild re-embeds everything but the kept documents, which cannot be read again.
+        known = _vector_cache(previous) if not full else _kept_vectors(previous, corpus)
+    dimension = int(previous.vectors.d) if previous is not None and not full else None
+    keys, vectors, embedded = _vectors(settings, corpus.chunks, known, embedder, dimension)
+    generation = _publish(settings, corpus, keys, vectors)
+    return corpus.report(settings, started, generation, embedded, up_to_date=False)
+
+
+@dataclass
+class _Corpus:
+    """What a build indexes: every document's chunks in corpus order, its manifest entry and its status."""
+
+    files: int
+    skipped: tuple[SkippedFile, ...]
+    chunks: list[Chunk] = field(default_factory=list)
+    entries: list[DocumentEntry] = field(default_factory=list)
+    documents: list[DocumentReport] = field(default_factory=list)
+    removed: tuple[str, ...] = ()
+
+    def add(self, entry: DocumentEntry, chunks: Sequence[Chunk], status: str) -> None:
+        self.chunks.extend(chunks)
+        self.entries.append(entry)
+        self.documents.append(DocumentReport(entry.source, entry.role, entry.chunks, status))
+
+    def report(
+        self, settings: Settings, started: float, generation: str, embedded: int, up_to_date: bool
+    ) -> BuildReport:
+        return BuildReport(
+            documents=tuple(self.documents),
+            skipped=self.skipped,
+            removed=self.removed,
+            chunks=len(self.chunks),
+            embedded=embedded,
+            reused=len(self.chunks) - embedded,
+            seconds=time.perf_counter() - started,
+            generation=generation,
+            up_to_date=up_to_date,
+            index_dir=str(settings.index_dir),
+            files=self.files,
+        )
+
+
+def _gather(settings: Settings, previous: index_store.StoredIndex | None, full: bool) -> _Corpus:
+    """Reads what changed since the previous generation (everything for a full build) and re-uses the rest."""
     old_docs = {d.source: d for d in previous.manifest.documents} if previous else {}
     reusable = _reusable(previous, settings) and not full
     known = {s: d.sha256 for s, d in old_docs.items() if d.kept_because is None} if reusable else None
     read = read_folder(settings.corpus_dir, parse_timeout=settings.parse_timeout, known=known)
     parsed = {d.source: d for d in read.documents}
     old_chunks = _chunks_by_source(previous)
-
-    chunks: list[Chunk] = []
-    entries: list[DocumentEntry] = []
-    statuses: list[DocumentReport] = []
+    corpus = _Corpus(files=len(read.order) + len(read.skipped), skipped=read.skipped)
     for source in read.order:
         if source not in parsed:  # unchanged since the previous build: its chunks are re-used as they are
-            old = old_docs[source]
-            chunks.extend(old_chunks[source])
-            entries.append(old)
-            statuses.append(DocumentReport(source, old.role, old.chunks, "unchanged"))
+            corpus.add(old_docs[source], old_chunks[source], "unchanged")
             continue
         doc = parsed[source]
-        doc_chunks = chunk_document(doc, settings.chunking)
-        chunks.extend(doc_chunks)
-        entries.append(DocumentEntry(doc.source, doc.role, doc.sha256, len(doc_chunks), doc.aliases, doc.attribution))
-        statuses.append(
-            DocumentReport(doc.source, doc.role, len(doc_chunks), _status(old_docs.get(doc.source), doc.sha256))
-        )
+        chunks = chunk_document(doc, settings.chunking)
+        entry = DocumentEntry(doc.source, doc.role, doc.sha256, len(chunks), doc.aliases, doc.attribution)
+        corpus.add(entry, chunks, _status(old_docs.get(source), doc.sha256))
     # A document indexed before that cannot be read now keeps its previous version: a bad edit loses nothing.
-    for skipped in read.skipped:
-        old = old_docs.get(skipped.source)
-        if old is None or previous is None or previous.manifest.chunking != settings.chunking:
-            continue
-        kept = old_chunks.get(skipped.source, [])
-        chunks.extend(kept)
-        entries.append(replace(old, chunks=len(kept), kept_because=skipped.reason))
-        statuses.append(DocumentReport(skipped.source, old.role, len(kept), "kept"))
-    present = {e.source for e in entries}
-    removed = tuple(sorted(set(old_docs) - present))
-    files = len(read.order) + len(read.skipped)
+    if previous is not None and previous.manifest.chunking == settings.chunking:
+        for skipped in read.skipped:
+            if skipped.source in old_docs:
+                kept = old_chunks.get(skipped.source, [])
+                entry = replace(old_docs[skipped.source], chunks=len(kept), kept_because=skipped.reason)
+                corpus.add(entry, kept, "kept")
+    corpus.removed = tuple(sorted(set(old_docs) - {e.source for e in corpus.entries}))
+    return corpus
 
-    # Vectors of the same model run another way (torch, ONNX fp32, INT8) are close but not mixed in one index.
-    same_vectors = previous is not None and previous.manifest.model.backend == settings.embed_backend
-    if same_vectors and not full and _same_corpus(previous.manifest, entries, settings, len(chunks)):
-        return BuildReport(
-            tuple(statuses), read.skipped, removed, len(chunks), 0, len(chunks),
-            time.perf_counter() - started, previous.generation, True, str(settings.index_dir), files,
-        )  # fmt: skip
 
-    cache = _vector_cache(previous) if same_vectors and not full else {}
+def _kept_vectors(previous: index_store.StoredIndex, corpus: _Corpus) -> dict[str, np.ndarray]:
+    kept = {e.source for e in corpus.entries if e.kept_because is not None}
+    if not kept:
+        return {}
+    wanted = {_embed_key(c) for c in corpus.chunks if c.source in kept}
+    return {k: v for k, v in _vector_cache(previous).items() if k in wanted}
+
+
+def _vectors(
+    settings: Settings,
+    chunks: list[Chunk],
+    known: dict[str, np.ndarray],
+    embedder: Embedder | None,
+    dimension: int | None,
+) -> tuple[list[str], np.ndarray, int]:
+    """Every chunk's embedding key and vector (known ones re-used, the rest embedded) and how many were new."""
     keys = [_embed_key(c) for c in chunks]
-    kept_sources = {e.source for e in entries if e.kept_because is not None}
-    if full and same_vectors and kept_sources:
-        # A kept document cannot be re-read, so even a full rebuild carries its vectors over.
-        kept_keys = {k for k, c in zip(keys, chunks, strict=True) if c.source in kept_sources}
-        cache.update({k: v for k, v in _vector_cache(previous).items() if k in kept_keys})
-    missing = [i for i, k in enumerate(keys) if k not in cache]
-    dimension = int(previous.vectors.d) if previous is not None and not full else None
-    if missing:
+    vectors = dict(known)
+    missing = [i for i, k in enumerate(keys) if k not in vectors]
+    if missing or dimension is None:
         embedder = embedder or Embedder.from_settings(settings)
         dimension = embedder.dimension
-        _embed_missing(embedder, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], cache)
-    if dimension is None:
-        dimension = (embedder or Embedder.from_settings(settings)).dimension
-    vectors = np.stack([cache[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
+    if missing:
+        _embed_missing(embedder, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], vectors)
+    matrix = np.stack([vectors[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
+    return keys, matrix, len(missing)
 
-    index, described = vector_index.build(vectors, int(dimension), settings.hnsw_min_vectors)
+
+def _publish(settings: Settings, corpus: _Corpus, keys: list[str], vectors: np.ndarray) -> str:
+    """Writes the generation (vectors, chunks, manifest) and publishes it; returns its name."""
+    dimension = int(vectors.shape[1])
+    index, described = vector_index.build(vectors, dimension, settings.hnsw_min_vectors)
     manifest = Manifest(
-        model=ModelInfo(settings.model, int(dimension), settings.embed_backend),
+        model=ModelInfo(settings.model, dimension, settings.embed_backend),
         chunking=settings.chunking,
-        documents=tuple(entries),
-        chunk_count=len(chunks),
+        documents=tuple(corpus.entries),
+        chunk_count=len(corpus.chunks),
         vectors=described,
-        skipped=read.skipped,
+        skipped=corpus.skipped,
         embed_keys=tuple(keys),
         reader_digest=reader_digest(),
         settings_digest=settings_digest(settings),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         versions=_versions(),
     )
-    path = index_store.write(settings.index_dir, chunks, index, manifest, keep=settings.keep_generations)
-    return BuildReport(
-        tuple(statuses), read.skipped, removed, len(chunks), len(missing), len(chunks) - len(missing),
-        time.perf_counter() - started, path.name, False, str(settings.index_dir), files,
-    )  # fmt: skip
+    path = index_store.write(settings.index_dir, corpus.chunks, index, manifest, keep=settings.keep_generations)
+    return path.name
 
 
 def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache: dict[str, np.ndarray]) -> None:
@@ -278,15 +253,15 @@ def _previous(settings: Settings) -> index_store.StoredIndex | None:
     return stored if stored.manifest.model.name == settings.model else None
 
 
-def _same_corpus(manifest: Manifest, entries: list[DocumentEntry], settings: Settings, chunks: int) -> bool:
+def _same_corpus(manifest: Manifest, corpus: _Corpus, settings: Settings) -> bool:
     """Nothing to publish: same documents, same chunking, and the index type the size calls for now."""
 
     def key(items: Sequence[DocumentEntry]) -> list[tuple[str, str, str]]:
         return [(d.source, d.role, d.sha256) for d in items]
 
-    index_type = vector_index.index_type(chunks, settings.hnsw_min_vectors)
+    index_type = vector_index.index_type(len(corpus.chunks), settings.hnsw_min_vectors)
     return (
-        key(manifest.documents) == key(entries)
+        key(manifest.documents) == key(corpus.entries)
         and manifest.chunking == settings.chunking
         and manifest.vectors.type == index_type
     )

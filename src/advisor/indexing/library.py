@@ -8,8 +8,9 @@ from typing import Any
 
 from ..config import Settings
 from . import index_store
-from .build import BuildReport, build, watch
+from .build import build, watch
 from .embedding import Embedder
+from .report import BuildReport
 
 
 class Library:
