@@ -104,47 +104,59 @@ class Advisor:
         return answer
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
+        """What the question resolves to: the role and topic, then the passages to answer from (or an
+        abstention decided before retrieval)."""
         if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
             raise BadQuestionError(NOT_UNICODE.format(what="The role"))
         query, match = make_query(self._validate(question), history, self.resolver, role)
         if match.unknown:
             # Last resort: titles that mean much the same ("data wrangler" ~ "Data Scientists").
             match = replace(match, candidates=self._similar_titles(match.asked))
-        if match.ambiguous:
-            names = "; ".join(match.candidates[:MAX_CHOICES])
-            more = f" (and {len(match.candidates) - MAX_CHOICES} more)" if len(match.candidates) > MAX_CHOICES else ""
-            if len(match.candidates) == 1:
-                reason = f"No role document is titled “{match.asked}”. The closest role is {names}: is that the one?"
-            else:
-                reason = f"“{match.asked}” fits several roles: {names}{more}. Which one do you mean?"
-            return Plan(query, early=abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
+        if match.ambiguous or match.unknown:
+            return self._plan_unresolved(query, match)
+        if query.role is None and match.mentioned_in:
+            return self._plan_mentioned(query, match)
+        if query.role is not None:
+            return self._plan_for_role(query, query.role, match)
+        return self._plan_closest_role(query)
+
+    def _plan_unresolved(self, query: Query, match: RoleMatch) -> Plan:
+        """A title that fits several roles or none: ask which, or say it is not covered."""
         if match.unknown:
             reason = f"The role documents do not cover the role “{match.asked}”, so I cannot answer that."
             return Plan(query, early=abstain(query, reason, [self._roles_summary()]))
-        if query.role is None and match.mentioned_in:
-            return self._plan_mentioned(query, match)
-        allowed = self._by_subject.get(query.role, []) if query.role else None
-        if query.role and query.intent in SPECIFIC_INTENTS and not self._has_intent(allowed, query.intent):
+        names = "; ".join(match.candidates[:MAX_CHOICES])
+        more = f" (and {len(match.candidates) - MAX_CHOICES} more)" if len(match.candidates) > MAX_CHOICES else ""
+        if len(match.candidates) == 1:
+            reason = f"No role document is titled “{match.asked}”. The closest role is {names}: is that the one?"
+        else:
+            reason = f"“{match.asked}” fits several roles: {names}{more}. Which one do you mean?"
+        return Plan(query, early=abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
+
+    def _plan_for_role(self, query: Query, role: str, match: RoleMatch) -> Plan:
+        allowed = self._by_subject.get(role, [])
+        if query.intent in SPECIFIC_INTENTS and not self._has_intent(allowed, query.intent):
             reason = (
-                f"The {query.role} document has no information on {label(query.intent)}, "
+                f"The {role} document has no information on {label(query.intent)}, "
                 "so I cannot answer that from the role documents."
             )
-            return Plan(query, early=abstain(query, reason, [self._covered_by(query.role)]))
+            return Plan(query, early=abstain(query, reason, [self._covered_by(role)]))
         note = None
-        if query.role and match.asked and not query.role_from_history:
+        if match.asked and not query.role_from_history:
             topic = f" on {label(query.intent)}" if query.intent != "other" else ""
-            note = f"What the {query.role} document says{topic} (you asked about: {match.asked}):"
-        if query.role and is_overview(query, query.role):
+            note = f"What the {role} document says{topic} (you asked about: {match.asked}):"
+        if is_overview(query, role):
             # An overview reads the document from its start rather than searching it.
             hits = [Hit(self.stored.chunks[i], 0.0) for i in allowed[:MAX_PASSAGES]]
-            return Plan(query, tuple(hits), query.role, note)
-        text = without_role(query.text, match.asked or query.role) if query.role else query.text
-        hits = self.retriever.search(text, allowed, query.intent, subject=query.role)
-        if query.role:
-            return Plan(query, tuple(hits), query.role, note)
-        # No role named: answer from the single best-matching role and say so, never mixing roles.
+            return Plan(query, tuple(hits), role, note)
+        text = without_role(query.text, match.asked or role)
+        return Plan(query, tuple(self.retriever.search(text, allowed, query.intent, subject=role)), role, note)
+
+    def _plan_closest_role(self, query: Query) -> Plan:
+        """No role named: answer from the single best-matching role and say so, never mixing roles."""
         if query.intent == "other" and not topic_terms(query, ""):
             return Plan(query)  # nothing asked ("???", "what is it?") and no role: nothing to answer
+        hits = self.retriever.search(query.text, None, query.intent)
         hits = [h for h in hits if self._subject[self._index(h)] == h.chunk.role]
         if not hits:
             return Plan(query)
