@@ -7,7 +7,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -106,20 +106,40 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def api_router(
     get_advisor: Callable[[], Advisor], store: Store | None, limiter: ClientLimiter, gate: AdmissionGate
 ) -> APIRouter:
+    """/api/ask (JSON and Server-Sent Events), /api/feedback, /api/roles and /healthz. Every POST counts against
+    the client's rate limit, shared with the chat and MCP."""
     router = APIRouter()
+    limited = [Depends(rate_limit(limiter))]
+    _add_ask_routes(router, Answering(get_advisor, store, gate), limited)
+    _add_feedback_route(router, store, limited)
+    _add_index_routes(router, get_advisor)
+    return router
 
-    def check_rate(request: Request) -> None:
+
+def rate_limit(limiter: ClientLimiter) -> Callable[[Request], None]:
+    def check(request: Request) -> None:
         # The address is used only in memory, to count requests; it is never stored.
         wait = limiter.check(client_address(request))
         if wait:
             seconds = max(1, round(wait))
             raise HTTPException(429, too_fast_message(seconds), headers={"Retry-After": str(seconds)})
 
-    async def answer(body: AskRequest) -> tuple[Answer, str | None]:
-        advisor = get_advisor()
+    return check
+
+
+class Answering:
+    """An answer for an API request: at most the gate's number at once, recorded in the store if there is one."""
+
+    def __init__(self, get_advisor: Callable[[], Advisor], store: Store | None, gate: AdmissionGate) -> None:
+        self.get_advisor = get_advisor
+        self.store = store
+        self.gate = gate
+
+    async def answer(self, body: AskRequest) -> tuple[Answer, str | None]:
+        advisor = self.get_advisor()
         history = [m.model_dump() for m in body.history]
         try:
-            async with gate.slot():
+            async with self.gate.slot():
                 result = await run_in_threadpool(advisor.ask, body.question, history, body.role)
         except Busy:
             raise HTTPException(
@@ -128,16 +148,17 @@ def api_router(
         except BadQuestionError as exc:
             raise HTTPException(422, str(exc)) from None
         answer_id = None
-        if store is not None:
+        if self.store is not None:
             # Outside the answering slot: a slow disk delays this request's id, not other people's answers.
-            answer_id = await run_in_threadpool(store.record_answer, body.question, result, advisor.generation)
+            answer_id = await run_in_threadpool(self.store.record_answer, body.question, result, advisor.generation)
         return result, answer_id
 
-    @router.post("/api/ask", response_model=AskResponse, responses=_ERRORS, tags=["ask"])
-    async def ask(body: AskRequest, request: Request) -> dict[str, Any]:
+
+def _add_ask_routes(router: APIRouter, answering: Answering, limited: list[Any]) -> None:
+    @router.post("/api/ask", response_model=AskResponse, responses=_ERRORS, tags=["ask"], dependencies=limited)
+    async def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question from the role documents, with its cited passages."""
-        check_rate(request)
-        result, answer_id = await answer(body)
+        result, answer_id = await answering.answer(body)
         return {**result.to_dict(), "answer_id": answer_id}
 
     @router.post(
@@ -147,22 +168,29 @@ def api_router(
             **_ERRORS,
         },
         tags=["ask"],
+        dependencies=limited,
     )
-    async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+    async def ask_stream(body: AskRequest) -> StreamingResponse:
         """The same answer as Server-Sent Events: `sources` (the citations) first, then `token` events with
         the answer text, then `done` (with `answer_id` for feedback), or `error`."""
-        check_rate(request)
-        result, answer_id = await answer(body)
+        result, answer_id = await answering.answer(body)
         return StreamingResponse(
             _events(result, answer_id),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
-    @router.post("/api/feedback", status_code=204, responses={404: {"model": ErrorOut}, **_ERRORS}, tags=["feedback"])
-    async def feedback(body: FeedbackRequest, request: Request) -> None:
+
+def _add_feedback_route(router: APIRouter, store: Store | None, limited: list[Any]) -> None:
+    @router.post(
+        "/api/feedback",
+        status_code=204,
+        responses={404: {"model": ErrorOut}, **_ERRORS},
+        tags=["feedback"],
+        dependencies=limited,
+    )
+    async def feedback(body: FeedbackRequest) -> None:
         """Thumbs up or down on an answer, by its answer_id."""
-        check_rate(request)
         if store is None:
             raise HTTPException(404, "Feedback is turned off on this server (ADVISOR_STORE_QUESTIONS=0).")
         try:
@@ -170,6 +198,8 @@ def api_router(
         except UnknownAnswer as exc:
             raise HTTPException(404, str(exc)) from None
 
+
+def _add_index_routes(router: APIRouter, get_advisor: Callable[[], Advisor]) -> None:
     @router.get("/api/roles", response_model=RolesResponse, tags=["index"])
     async def roles() -> dict[str, Any]:
         """The roles in the index and the sections each document covers."""
@@ -180,8 +210,6 @@ def api_router(
     async def healthz() -> dict[str, Any]:
         """Which index generation is served, its size and model."""
         return {"status": "ok", **get_advisor().info().__dict__}
-
-    return router
 
 
 def install_error_handlers(app: FastAPI) -> None:
