@@ -8,18 +8,13 @@ sanitizing stays on as a second line of defence.
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
-# No calls home: the server runs offline and sends nothing about its users anywhere.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
 import gradio as gr
+from starlette.concurrency import run_in_threadpool
 
 from ..ask import Advisor
 from ..errors import AdvisorError
@@ -74,65 +69,63 @@ def answer_messages(answer: Answer) -> list[dict[str, Any]]:
     return messages
 
 
-def build_ui(
-    get_advisor: Callable[[], Advisor],
-    store: Store | None = None,
-    rebuilder: Any = None,
-    limiter: ClientLimiter | None = None,
-    gate: AdmissionGate | None = None,
-) -> gr.Blocks:
-    """The chat. limiter is the server's one per-client rate limit (shared with the API and MCP); gate bounds
-    the answers computed at once for the API function, which runs outside Gradio's queue."""
-    advisor = get_advisor()
+class ChatHandlers:
+    """What the page's events and the API function do. limiter is the server's one per-client rate limit
+    (shared with the HTTP API and MCP); gate bounds the answers computed at once for the API function, which runs
+    outside Gradio's queue."""
 
-    def too_fast(request: gr.Request | None) -> str | None:
-        if limiter is None or request is None:
+    def __init__(
+        self,
+        get_advisor: Callable[[], Advisor],
+        store: Store | None,
+        rebuilder: Any,
+        limiter: ClientLimiter | None,
+        gate: AdmissionGate | None,
+    ) -> None:
+        self.get_advisor = get_advisor
+        self.store = store
+        self.rebuilder = rebuilder
+        self.limiter = limiter
+        self.gate = gate
+
+    def too_fast(self, request: gr.Request | None) -> str | None:
+        if self.limiter is None or request is None:
             return None
-        wait = limiter.check(client_address(request))
+        wait = self.limiter.check(client_address(request))
         return too_fast_message(wait) if wait else None
 
     def respond(
-        message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any], request: gr.Request
+        self, message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any], request: gr.Request
     ) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any]]]:
+        """The question shown at once, then the answer streamed word by word, then its sources."""
         chat = [*chat, {"role": "user", "content": as_text(message)}]
         yield chat, "", state
-        refusal = too_fast(request)
+        refusal = self.too_fast(request)
         if refusal:
             yield [*chat, {"role": "assistant", "content": "⚠️ " + refusal}], "", state
             return
-        current = get_advisor()
+        current = self.get_advisor()
         try:
             answer = current.ask(message, state["turns"], None if role in (None, "", ANY_ROLE) else role)
         except AdvisorError as exc:
             yield [*chat, {"role": "assistant", "content": "⚠️ " + as_text(str(exc))}], "", state
             return
-        answer_id = store.record_answer(message, answer, current.generation) if store else None
+        answer_id = self.store.record_answer(message, answer, current.generation) if self.store else None
         messages = answer_messages(answer)
-        first = len(chat)
-        # Stream the answer text word by word, then show its sources.
         words = re.findall(r"\S+\s*", messages[0]["content"])
         for i in range(0, len(words), 4):
             yield [*chat, {**messages[0], "content": "".join(words[: i + 4])}], "", state
-        state = {
-            "turns": [
-                *state["turns"],
-                {"role": "user", "content": message},
-                {"role": "assistant", "content": answer.text},
-            ],
-            "answers": {**state["answers"], **{str(first + i): answer_id for i in range(len(messages))}},
-        }
-        yield [*chat, *messages], "", state
+        yield [*chat, *messages], "", _remember(state, message, answer, answer_id, first=len(chat), count=len(messages))
 
-    def on_like(state: dict[str, Any], data: gr.LikeData) -> None:
+    def on_like(self, state: dict[str, Any], data: gr.LikeData) -> None:
         answer_id = state["answers"].get(str(data.index if isinstance(data.index, int) else data.index[0]))
-        if store is None or answer_id is None or data.liked is None or data.liked == "":
+        if self.store is None or answer_id is None or data.liked is None or data.liked == "":
             return
-        store.record_feedback(answer_id, "up" if data.liked is True else "down")
+        self.store.record_feedback(answer_id, "up" if data.liked is True else "down")
 
-    def new_chat() -> tuple[list[Any], str, dict[str, Any]]:
-        return [], "", _empty_state()
-
-    async def ask_role_advisor(question: str, role: str = "", request: gr.Request = None) -> dict[str, Any]:
+    async def ask_role_advisor(
+        self, question: str, role: str = "", request: gr.Request | None = None
+    ) -> dict[str, Any]:
         """Answer a question about a job role (requirements, pay, career growth, responsibilities) from the
         role documents. Returns the answer text, whether the documents do not cover it (abstained), and the
         cited passages (role, section, source file, passage text) that every statement is taken from.
@@ -143,33 +136,33 @@ def build_ui(
         """
         # Runs in the server process for Gradio's API and for MCP alike (queue=False): no call ever leaves
         # the process for a URL built from a request's Host header, and the API's limits apply.
-        refusal = too_fast(request)
+        refusal = self.too_fast(request)
         if refusal:
             return {"error": refusal}
         try:
-            async with gate.slot() if gate is not None else nullcontext():
-                answer = await run_in_threadpool(get_advisor().ask, question, None, role or None)
+            async with self.gate.slot() if self.gate is not None else nullcontext():
+                answer = await run_in_threadpool(self.get_advisor().ask, question, None, role or None)
         except Busy:
             return {"error": "The advisor is busy right now. Please try again in a moment."}
         except AdvisorError as exc:
             return {"error": str(exc)}
         return answer.to_dict()
 
-    def rebuild_index(token: str, request: gr.Request) -> str:
+    def rebuild_index(self, token: str, request: gr.Request) -> str:
         """Rebuild the index from the corpus (maintainers only: needs the admin token)."""
-        if rebuilder is None:
+        if self.rebuilder is None:
             return "Rebuilding from the web is turned off on this server."
-        refusal = too_fast(request)
+        refusal = self.too_fast(request)
         if refusal:
             return refusal
         client = client_address(request)
-        if limiter is not None and (wait := limiter.failures_wait(client)):
+        if self.limiter is not None and (wait := self.limiter.failures_wait(client)):
             return f"Too many wrong tokens. Please wait {max(1, round(wait))} s."
         try:
-            report = rebuilder.run(token)
+            report = self.rebuilder.run(token)
         except PermissionError as exc:
-            if limiter is not None:
-                limiter.failed(client)
+            if self.limiter is not None:
+                self.limiter.failed(client)
             return f"Refused: {as_text(str(exc))}"
         except AdvisorError as exc:
             return f"Rebuild failed: {as_text(str(exc))}"
@@ -178,7 +171,24 @@ def build_ui(
             f"{len(report['removed'])} removed, {report['embedded']} chunks embedded, {report['reused']} re-used."
         )
 
-    with gr.Blocks(title="Role Advisor") as ui:
+    def role_choices(self) -> Any:
+        # Roles come from the generation being served, which can change while the server runs.
+        return gr.Dropdown(choices=[ANY_ROLE, *self.get_advisor().roles])
+
+
+def build_ui(
+    get_advisor: Callable[[], Advisor],
+    store: Store | None = None,
+    rebuilder: Any = None,
+    limiter: ClientLimiter | None = None,
+    gate: AdmissionGate | None = None,
+) -> gr.Blocks:
+    """The chat page, its Gradio API function (also the MCP tool) and the maintainers' rebuild action."""
+    handlers = ChatHandlers(get_advisor, store, rebuilder, limiter, gate)
+    advisor = get_advisor()
+    hidden: dict[str, Any] = {"api_visibility": "undocumented"}
+    # No calls home: the server runs offline and sends nothing about its users anywhere.
+    with gr.Blocks(title="Role Advisor", analytics_enabled=False) as ui:
         gr.Markdown(
             "# Role Advisor\nAnswers about job roles — requirements, pay, career growth — taken only from the role "
             "documents, each statement with its source. Roles: " + as_text(", ".join(advisor.roles)) + "."
@@ -198,22 +208,30 @@ def build_ui(
             clear = gr.Button("New chat", scale=1, elem_id="new-chat")
         gr.Examples(EXAMPLES, inputs=box, label="Try")
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot, role, state], [chatbot, box, state], api_visibility="undocumented")
-        clear.click(new_chat, None, [chatbot, box, state], api_visibility="undocumented")
-        chatbot.like(on_like, [state], None, api_visibility="undocumented")
+            trigger(handlers.respond, [box, chatbot, role, state], [chatbot, box, state], **hidden)
+        clear.click(lambda: ([], "", _empty_state()), None, [chatbot, box, state], **hidden)
+        chatbot.like(handlers.on_like, [state], None, **hidden)
         # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
-        chatbot.clear(_empty_state, None, [state], api_visibility="undocumented")
-        gr.api(ask_role_advisor, api_name="ask_role_advisor", queue=False)
-        # Roles come from the generation being served, which can change while the server runs.
-        ui.load(
-            lambda: gr.Dropdown(choices=[ANY_ROLE, *get_advisor().roles]), None, [role], api_visibility="undocumented"
-        )
+        chatbot.clear(_empty_state, None, [state], **hidden)
+        gr.api(handlers.ask_role_advisor, api_name="ask_role_advisor", queue=False)
+        ui.load(handlers.role_choices, None, [role], **hidden)
         with gr.Accordion("Maintainers: rebuild the index", open=False):
             token = gr.Textbox(label="Admin token", type="password", elem_id="admin-token")
             rebuild = gr.Button("Rebuild index", elem_id="rebuild")
             status = gr.Markdown()
-            rebuild.click(rebuild_index, [token], [status], api_name="rebuild_index", api_visibility="undocumented")
+            rebuild.click(handlers.rebuild_index, [token], [status], api_name="rebuild_index", **hidden)
     return ui
+
+
+def _remember(
+    state: dict[str, Any], message: str, answer: Answer, answer_id: str | None, first: int, count: int
+) -> dict[str, Any]:
+    """The conversation with this turn added, and which chat messages belong to which stored answer (for
+    thumbs up/down)."""
+    return {
+        "turns": [*state["turns"], {"role": "user", "content": message}, {"role": "assistant", "content": answer.text}],
+        "answers": {**state["answers"], **{str(first + i): answer_id for i in range(count)}},
+    }
 
 
 def _empty_state() -> dict[str, Any]:
