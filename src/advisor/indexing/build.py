@@ -12,9 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cache
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +20,7 @@ from tqdm import tqdm
 
 from ..config import Settings
 from ..errors import AdvisorError
+from ..ingest import READER_VERSION
 from ..ingest.chunking import chunk_document
 from ..ingest.documents import read_folder
 from ..records import Chunk, SkippedFile
@@ -190,17 +189,9 @@ def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache:
             checkpoint("embedding")
 
 
-@cache
 def reader_digest() -> str:
-    """Changes when the code that turns files into chunks changes; unchanged files are re-read then."""
-    from .. import records
-    from ..ingest import chunking, documents
-    from ..text import units as text_units
-
-    digest = hashlib.sha256()
-    for module in (documents, chunking, text_units, records):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()[:16]
+    """Which reading and chunking code a generation's chunks come from; unchanged files are re-read when it differs."""
+    return f"reader-v{READER_VERSION}"
 
 
 def _reusable(previous: index_store.StoredIndex | None, settings: Settings) -> bool:
