@@ -14,6 +14,8 @@ from advisor import Advisor, Settings
 from advisor.indexing.build import build
 from advisor.indexing.embedding import Embedder
 
+from .fakes import FakeEmbedder
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
@@ -34,6 +36,16 @@ def product_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Embedde
 @pytest.fixture(scope="session")
 def advisor(product_settings: Settings, embedder: Embedder) -> Advisor:
     return Advisor.load(settings=product_settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def fake_advisor(tmp_path_factory: pytest.TempPathFactory) -> Advisor:
+    """The product corpus indexed with FakeEmbedder: for unit tests of retrieval, answering and conversation
+    that need no model."""
+    fake = FakeEmbedder()
+    settings = make_settings(CORPUS, tmp_path_factory.mktemp("fake-index"))
+    build(settings, embedder=fake)
+    return Advisor.load(settings=settings, embedder=fake)
 
 
 def make_settings(corpus: Path, index: Path, **changes: object) -> Settings:

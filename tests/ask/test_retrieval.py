@@ -22,39 +22,47 @@ def test_intent_matches_rank_first() -> None:
     assert rank_hits(fused, intents, "other") == [0, 1, 2]
 
 
-def test_faiss_search_equals_numpy_brute_force(advisor: Advisor) -> None:
-    stored = advisor.stored
-    vectors = stored.all_vectors()
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    for question in ["salary of a machine learning architect", "cloud certifications", "credit risk career path"]:
-        query = advisor.embedder.embed_query(question)
-        expected = np.argsort(-(vectors @ query))[:10]
-        _scores, found = stored.vectors.search(query.reshape(1, -1), 10)
-        assert list(found[0]) == list(expected)
-
-
-def test_search_stays_inside_the_allowed_passages(advisor: Advisor) -> None:
-    chunks = advisor.stored.chunks
+def test_search_stays_inside_the_allowed_passages(fake_advisor: Advisor) -> None:
+    chunks = fake_advisor.stored.chunks
     cloud = [i for i, c in enumerate(chunks) if c.role == "Senior Cloud Engineer"]
-    hits = advisor.retriever.search("salary median range", cloud, "pay")
+    hits = fake_advisor.retriever.search("salary median range", cloud, "pay")
     assert hits and all(h.chunk.role == "Senior Cloud Engineer" for h in hits)
-    assert advisor.retriever.search("anything", [], "pay") == []
+    assert fake_advisor.retriever.search("anything", [], "pay") == []
 
 
-def test_lexical_and_dense_both_contribute(advisor: Advisor) -> None:
-    hits = advisor.retriever.search("Terraform Ansible infrastructure-as-code", None, "other", k=3)
+def test_lexical_and_dense_both_contribute(fake_advisor: Advisor) -> None:
+    hits = fake_advisor.retriever.search("Terraform Ansible infrastructure-as-code", None, "other", k=3)
     top = hits[0]
     assert "Terraform" in top.chunk.text
     assert top.lexical_rank == 1 and top.dense_rank is not None
 
 
-def test_filtered_dense_search_is_exact_on_either_path(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_passage_found_inside_a_section_comes_after_the_section_start(fake_advisor: Advisor) -> None:
+    retriever = fake_advisor.retriever
+    sections: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i, c in enumerate(retriever.chunks):
+        sections.setdefault((c.doc_id, c.section), []).append(i)
+    long = next(ids for ids in sections.values() if len(ids) >= 3)
+    last = retriever.chunks[long[-1]]
+    hits = retriever.search(last.text, long, None, k=1)
+    assert [retriever.position_of(h.chunk) for h in hits] == [long[0], long[-1]]
+
+
+def test_passages_about_an_intent_are_known(fake_advisor: Advisor) -> None:
+    retriever = fake_advisor.retriever
+    cloud = [i for i, c in enumerate(retriever.chunks) if c.role == "Senior Cloud Engineer"]
+    architect = [i for i, c in enumerate(retriever.chunks) if c.role == "ML Performance Architect"]
+    assert retriever.any_about(architect, "pay") and not retriever.any_about(cloud, "pay")
+    assert retriever.any_about(None, "requirements")
+
+
+def test_filtered_dense_search_is_exact_on_either_path(fake_advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
     """A role's passages are scored directly; a large subset goes through the index with a filter: same result."""
     from advisor.indexing import vector_index
 
-    stored, vectors = advisor.stored, advisor.stored.all_vectors()
+    stored, vectors = fake_advisor.stored, fake_advisor.stored.all_vectors()
     allowed = np.array([i for i, c in enumerate(stored.chunks) if c.role != "Senior Cloud Engineer"])
-    query = advisor.embedder.embed_query("what do they earn")
+    query = fake_advisor.embedder.embed_query("what do they earn")
     direct = vector_index.search(stored.vectors, vectors, query, allowed, 12)
     monkeypatch.setattr(vector_index, "DIRECT_SUBSET_MAX", 0)
     filtered = vector_index.search(stored.vectors, vectors, query, allowed, 12)

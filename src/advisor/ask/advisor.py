@@ -11,7 +11,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import BadQuestionError, IndexMismatchError
 from ..indexing import index_store
-from ..indexing.embedding import Embedder
+from ..indexing.embedding import Embedder, TextEmbedder
 from ..records import Answer, Hit, IndexInfo, Query
 from ..text.units import NOT_UNICODE, has_lone_surrogate
 from .answering import MAX_PASSAGES, abstain, compose, is_overview, topic_terms
@@ -39,7 +39,9 @@ class Plan:
 
 
 class Advisor:
-    def __init__(self, stored: index_store.StoredIndex, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, stored: index_store.StoredIndex, settings: Settings, embedder: TextEmbedder | None = None
+    ) -> None:
         self.settings = settings
         self.stored = stored
         self.embedder = embedder or Embedder.from_settings(settings)
@@ -62,7 +64,7 @@ class Advisor:
 
     @classmethod
     def load(
-        cls, index_dir: str | Path | None = None, settings: Settings | None = None, embedder: Embedder | None = None
+        cls, index_dir: str | Path | None = None, settings: Settings | None = None, embedder: TextEmbedder | None = None
     ) -> Advisor:
         settings = settings or Settings.from_env()
         if index_dir is not None:

@@ -11,7 +11,7 @@ import bm25s
 import numpy as np
 
 from ..indexing import vector_index
-from ..indexing.embedding import Embedder
+from ..indexing.embedding import TextEmbedder
 from ..indexing.index_store import StoredIndex
 from ..records import Chunk, Hit
 from ..text.lexical import expansion
@@ -55,7 +55,7 @@ class _Lexical:
 
 
 class Retriever:
-    def __init__(self, stored: StoredIndex, embedder: Embedder) -> None:
+    def __init__(self, stored: StoredIndex, embedder: TextEmbedder) -> None:
         self.stored = stored
         self.embedder = embedder
         self.chunks: tuple[Chunk, ...] = stored.chunks

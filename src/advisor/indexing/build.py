@@ -25,7 +25,7 @@ from ..ingest.chunking import chunk_document
 from ..ingest.documents import read_folder
 from ..records import Chunk, SkippedFile
 from . import index_store, vector_index
-from .embedding import Embedder
+from .embedding import Embedder, TextEmbedder
 from .faults import checkpoint
 from .manifest import DocumentEntry, Manifest, ModelInfo
 from .report import BuildReport, DocumentReport
@@ -35,7 +35,7 @@ EMBED_SLICE = 256
 
 
 def build(
-    settings: Settings, full: bool = False, embedder: Embedder | None = None, wait_seconds: float = 0.0
+    settings: Settings, full: bool = False, embedder: TextEmbedder | None = None, wait_seconds: float = 0.0
 ) -> BuildReport:
     """Build or update the index; another build of the same index makes this one wait up to wait_seconds,
     then refuse with a clear message."""
@@ -47,7 +47,7 @@ def build(
         return _build(settings, full, embedder)
 
 
-def _build(settings: Settings, full: bool, embedder: Embedder | None) -> BuildReport:
+def _build(settings: Settings, full: bool, embedder: TextEmbedder | None) -> BuildReport:
     started = time.perf_counter()
     # Even a full rebuild keeps what it needs of the previous generation: documents that cannot be read now
     # keep their previous version, and removed documents are reported. It only re-embeds everything.
@@ -141,7 +141,7 @@ def _vectors(
     settings: Settings,
     chunks: list[Chunk],
     known: dict[str, np.ndarray],
-    embedder: Embedder | None,
+    embedder: TextEmbedder | None,
     dimension: int | None,
 ) -> tuple[list[str], np.ndarray, int]:
     """Every chunk's embedding key and vector (known ones re-used, the rest embedded) and how many were new."""
@@ -178,7 +178,7 @@ def _publish(settings: Settings, corpus: _Corpus, keys: list[str], vectors: np.n
     return path.name
 
 
-def _embed_missing(embedder: Embedder, texts: list[str], keys: list[str], cache: dict[str, np.ndarray]) -> None:
+def _embed_missing(embedder: TextEmbedder, texts: list[str], keys: list[str], cache: dict[str, np.ndarray]) -> None:
     show = len(texts) >= PROGRESS_MIN_CHUNKS and sys.stderr.isatty()
     with tqdm(total=len(texts), desc="Embedding chunks", unit="chunk", disable=not show) as bar:
         for start in range(0, len(texts), EMBED_SLICE):
@@ -222,7 +222,7 @@ def watch(
     on_error: Callable[[Exception], None],
     debounce_ms: int = 1500,
     stop_event: Any = None,
-    embedder: Embedder | None = None,
+    embedder: TextEmbedder | None = None,
 ) -> None:
     """Rebuild whenever files in the corpus change (changes within debounce_ms are taken together)."""
     from watchfiles import watch as watch_changes

@@ -36,6 +36,17 @@ def resolve_model_path(model: str) -> str:
     return model
 
 
+class TextEmbedder(Protocol):
+    """What building and answering need of an embedding model: normalized float32 vectors, one per text."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
 class Embedder:
     """Loads the model lazily, on first use, so that commands which need no embedding stay fast.
 

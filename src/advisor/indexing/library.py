@@ -9,17 +9,17 @@ from typing import Any
 from ..config import Settings
 from . import index_store
 from .build import build, watch
-from .embedding import Embedder
+from .embedding import Embedder, TextEmbedder
 from .report import BuildReport
 
 
 class Library:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: TextEmbedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
 
     @property
-    def embedder(self) -> Embedder:
+    def embedder(self) -> TextEmbedder:
         """One model per process, shared by building and answering (it loads on first use)."""
         if self._embedder is None:
             self._embedder = Embedder.from_settings(self.settings)
