@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the tests: installs what is missing, then lint and the whole test suite (real model, real FAISS).
+# Run the tests: installs what is missing, then lint, format check, type check and the whole test suite
+# (real model, real FAISS, real servers, real browser).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -12,5 +13,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 export HF_HUB_OFFLINE=1
-.venv/bin/ruff check src tests app.py benchmarks
+.venv/bin/ruff check src tests app.py benchmarks scripts
+.venv/bin/ruff format --check src tests app.py benchmarks scripts
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

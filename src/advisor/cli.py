@@ -237,10 +237,9 @@ class _errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if exc is not None and isinstance(exc, AdvisorError):
             raise click.ClickException(str(exc))
-        return False
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .serve.hosts import HostRule, parse_networks
@@ -90,7 +91,7 @@ class Settings:
             hnsw_min_vectors=_int(env, "ADVISOR_HNSW_MIN_VECTORS", 50_000),
             parse_timeout=_float(env, "ADVISOR_PARSE_TIMEOUT", 30.0),
         )
-        given = {k: v for k, v in overrides.items() if v is not None}
+        given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
 
 
@@ -212,7 +213,7 @@ class ServerSettings:
             admin_token=env.get("ADVISOR_ADMIN_TOKEN") or None,
             reload_interval=_float(env, "ADVISOR_RELOAD_INTERVAL", 1.0),
         )
-        given = {k: v for k, v in overrides.items() if v is not None}
+        given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
         return replace(settings, **given) if given else settings
 
 

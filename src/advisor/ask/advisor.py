@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..config import Settings
 from ..errors import BadQuestionError, IndexMismatchError
 from ..indexing import index_store
@@ -57,7 +59,9 @@ class Advisor:
         self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section}, aliases)
         # Whom each passage is about: a salary row for a related role is not the document role's figure.
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
-        self._title_vectors = None  # embedded on first need: only questions naming an unknown title use them
+        self._title_vectors: np.ndarray | None = (
+            None  # embedded on first need: only questions naming an unknown title use them
+        )
         self._by_subject: dict[str, list[int]] = {}
         for i, subject in enumerate(self._subject):
             self._by_subject.setdefault(subject, []).append(i)

@@ -73,7 +73,7 @@ def compose(query: Query, hits: Sequence[Hit], subject: str, source_note: str | 
     chosen = sorted((u for u in supported if u.score >= RELATIVE_CUTOFF * best), key=lambda u: -u.score)
     chosen = chosen[:MAX_STATEMENTS]
     # Present passage by passage, the passage with the best statement first, each in document order.
-    lead = {}
+    lead: dict[int, float] = {}
     for u in chosen:
         lead[u.hit_rank] = max(lead.get(u.hit_rank, 0.0), u.score)
     chosen.sort(key=lambda u: (-lead[u.hit_rank], u.hit_rank, u.start))

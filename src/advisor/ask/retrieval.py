@@ -60,7 +60,7 @@ class Retriever:
         self.embedder = embedder
         self.chunks: tuple[Chunk, ...] = stored.chunks
         self.position = {c.id: i for i, c in enumerate(self.chunks)}
-        first_of: dict[tuple[str, str], int] = {}
+        first_of: dict[tuple[str, tuple[str, ...]], int] = {}
         for i, c in enumerate(self.chunks):
             first_of.setdefault((c.doc_id, c.section), i)
         self._section_start = [first_of[(c.doc_id, c.section)] for c in self.chunks]

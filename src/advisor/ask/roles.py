@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text.lexical import STOPWORDS, role_tokens
@@ -72,7 +72,7 @@ class RoleResolver:
     inside another document; several equally good roles are returned as candidates, never guessed."""
 
     def __init__(
-        self, roles: Iterable[str], headings: Iterable[str] = (), aliases: dict[str, Iterable[str]] | None = None
+        self, roles: Iterable[str], headings: Iterable[str] = (), aliases: Mapping[str, Iterable[str]] | None = None
     ) -> None:
         self.roles = tuple(sorted(set(roles)))
         # A title with no word characters ("---") cannot be matched by words; it is still answerable by picker.
@@ -119,9 +119,11 @@ class RoleResolver:
             options.append((len(alias[0].split()), 0, "alias"))
         if options:
             kind = max(options)[2]
-            if kind == "variant":
+            if kind == "variant" and variant is not None:
                 return RoleMatch(role=variant[0])
-            phrase, roles = exact if kind == "exact" else alias
+            found = exact if kind == "exact" else alias
+            assert found is not None  # the kind names one of the matches found above
+            phrase, roles = found
             said = None if kind == "exact" else _asked_words(question, phrase)
             if len(roles) == 1:
                 return RoleMatch(role=next(iter(roles)), asked=said)

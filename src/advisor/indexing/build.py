@@ -149,10 +149,9 @@ def _vectors(
     vectors = dict(known)
     missing = [i for i, k in enumerate(keys) if k not in vectors]
     if missing or dimension is None:
-        embedder = embedder or Embedder.from_settings(settings)
-        dimension = embedder.dimension
-    if missing:
-        _embed_missing(embedder, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], vectors)
+        model = embedder or Embedder.from_settings(settings)
+        dimension = model.dimension
+        _embed_missing(model, [chunks[i].embed_text for i in missing], [keys[i] for i in missing], vectors)
     matrix = np.stack([vectors[k] for k in keys]) if chunks else np.zeros((0, dimension), dtype=np.float32)
     return keys, matrix, len(missing)
 

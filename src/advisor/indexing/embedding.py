@@ -69,7 +69,7 @@ class Embedder:
         self.batch_size = batch_size
         self.requested_backend = backend
         self.threads = threads or available_cpus()
-        self._encoder = None
+        self._encoder: Encoder | None = None
         self._lock = threading.Lock()
         # Follow-ups and example questions repeat: a per-embedder LRU spares re-encoding them.
         self._query_cache = lru_cache(maxsize=query_cache)(self._encode_query)
@@ -127,7 +127,10 @@ class TorchEncoder:
     def __init__(self, model: SentenceTransformer, batch_size: int) -> None:
         self.model = model
         self.batch_size = batch_size
-        self.dimension = int(model.get_embedding_dimension())
+        dimension = model.get_embedding_dimension()
+        if dimension is None:
+            raise ConfigError("The embedding model does not say the dimension of its vectors.")
+        self.dimension = int(dimension)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(

@@ -8,6 +8,8 @@ directly, since a graph search with most nodes filtered out loses recall.
 
 from __future__ import annotations
 
+from typing import Any
+
 import faiss
 import numpy as np
 
@@ -61,10 +63,12 @@ def search(
         top = np.argsort(-scores, kind="stable")[:depth]
         return [int(allowed[i]) for i in top], [float(scores[i]) for i in top]
     selector = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+    # faiss's bundled type stubs lack the search parameters' classes and keywords; they exist at run time.
+    params: Any
     if isinstance(index, faiss.IndexHNSW):
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, depth))
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, depth))  # type: ignore[attr-defined]
     else:
-        params = faiss.SearchParameters(sel=selector) if selector is not None else None
+        params = faiss.SearchParameters(sel=selector) if selector is not None else None  # type: ignore[call-arg]
     scores, found = index.search(query.reshape(1, -1), depth, params=params)
     pairs = [(int(i), float(s)) for i, s in zip(found[0], scores[0], strict=True) if i >= 0]
     return [i for i, _s in pairs], [s for _i, s in pairs]

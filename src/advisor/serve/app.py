@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,11 @@ def create_app(
     settings = settings or ServerSettings.from_env()
     if store is None and settings.store_questions:
         store = Store(settings.feedback_db, settings.retention_days, settings.max_stored_answers)
-    holder = source if isinstance(source, AdvisorHolder) else None
-    get_advisor = holder.current if holder is not None else (lambda: source)
+    holder: AdvisorHolder | None = None
+    if isinstance(source, AdvisorHolder):
+        holder, get_advisor = source, source.current
+    else:
+        get_advisor = _fixed(source)
     rebuilder = Rebuilder(holder, settings.admin_token)
     if holder is not None:
         holder.start_watching(settings.reload_interval)
@@ -119,6 +123,11 @@ def create_app(
     return gr.mount_gradio_app(
         app, ui, path="/", mcp_server=True, show_error=False, max_file_size=security.UI_BODY_BYTES
     )
+
+
+def _fixed(advisor: Advisor) -> Callable[[], Advisor]:
+    """The advisor getter of a server that answers from one Advisor (no live reload)."""
+    return lambda: advisor
 
 
 def server_config(app: FastAPI, settings: ServerSettings, log_level: str = "info") -> uvicorn.Config:

@@ -60,7 +60,7 @@ def answer_messages(answer: Answer) -> list[dict[str, Any]]:
     """The answer as chat messages: the text, then one collapsible message per cited passage."""
     if answer.abstained:
         return [{"role": "assistant", "content": f"{NOT_COVERED}\n\n{as_text(answer.text)}"}]
-    messages = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
+    messages: list[dict[str, Any]] = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
     for c in answer.citations:
         title = _TITLE_SPECIAL.sub(r"\\\1", html.escape(f"[{c.n}] {c.role} › {c.section} — {c.source}", quote=False))
         # Imported public data carries its license text, shown with every passage from it.

@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
+from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -172,7 +173,8 @@ class ForwardedHeaders:
         self.app = app
         self.networks = parse_networks(trusted)
         # uvicorn's own middleware takes the client address (the first untrusted hop) and scheme from a proxy.
-        self.proxied = ProxyHeadersMiddleware(app, trusted_hosts=list(trusted)) if trusted else None
+        # uvicorn types its middleware with its own ASGI types; the app is the same ASGI callable.
+        self.proxied: Any = ProxyHeadersMiddleware(cast(Any, app), trusted_hosts=list(trusted)) if trusted else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
