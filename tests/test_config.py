@@ -1,4 +1,4 @@
-"""Settings: every variable read and validated, the README's table in step with the code, and no import that
+"""Settings: every variable read and validated, the operations guide's table in step with the code, and no import that
 changes the process environment."""
 
 from __future__ import annotations
@@ -48,12 +48,12 @@ def test_every_setting_has_a_variable_and_is_read() -> None:
     assert (server.reload_interval, server.shutdown_timeout) == (0.5, 1.0)
 
 
-def test_the_readme_lists_exactly_the_variables_the_code_reads() -> None:
+def test_the_operations_guide_lists_exactly_the_variables_the_code_reads() -> None:
     read = set()
     for path in SOURCES.rglob("*.py"):
         read |= set(re.findall(r'"(ADVISOR_[A-Z_]+)"', path.read_text(encoding="utf-8")))
     read -= {"ADVISOR_FAULT_PAUSE", "ADVISOR_FAULT_MARKER"}  # the crash tests' own switches
-    table = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`(ADVISOR_[A-Z_]+)`", table.split("## Configuration", 1)[1].split("\n## ", 1)[0]))
     assert read - documented == set(), "read by the code but not documented"
     assert documented - read == set(), "documented but not read by the code"

@@ -33,7 +33,7 @@ def _settings(corpus: str | None = None, index: str | None = None) -> Settings:
 def main() -> None:
     """Role Advisor: answers about job roles (requirements, pay, career growth), cited from role documents.
 
-    Settings come from ADVISOR_* environment variables (see the README); options override them.
+    Settings come from ADVISOR_* environment variables (docs/operations.md); options override them.
     """
     # Say what a long one-time step is doing (the model's ONNX export on first use), on stderr.
     configure_logging(logging.INFO)
@@ -220,7 +220,7 @@ def serve_cmd(host: str | None, port: int | None, index: str | None) -> None:
 
     Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins), the host
     names it answers to from ADVISOR_ALLOWED_HOSTS (default: localhost and the address it listens on); see
-    the README's security section for the rest.
+    docs/operations.md (Security) for the rest.
     """
     from .config import ServerSettings
     from .indexing import Library

@@ -1,7 +1,7 @@
 """Sentence embeddings with ONNX Runtime: the model exported once from its sentence-transformers folder, quantized
 to INT8 when that keeps the vectors close to fp32, and cached beside the model.
 
-Why this path (see benchmarks/ and the README's Performance section): on 2 CPU cores the fp32 torch model is bound
+Why this path (see benchmarks/ and docs/performance.md): on 2 CPU cores the fp32 torch model is bound
 by its matrix products; INT8 weights (per-channel, dynamic activation quantization) with the VNNI kernels of
 ONNX Runtime are faster, and one text per run on each core beats padded batches, whose attention over padding
 costs more than the batching saves. Only torch's exporter and onnxruntime's own quantizer are used: the

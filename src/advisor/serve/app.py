@@ -73,7 +73,7 @@ def create_app(
     app = FastAPI(
         title="Role Advisor API",
         version="1.0",
-        description="Answers about job roles, cited from role documents. See the README for the widget.",
+        description="Answers about job roles, cited from role documents. The widget and this API: docs/site-owners.md.",
         redoc_url=None,
     )
     install_error_handlers(app)
