@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .addresses import HostRule, parse_networks
 from .errors import ConfigError
-from .serve.hosts import HostRule, parse_networks
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_QUESTION_CHARS = 2000

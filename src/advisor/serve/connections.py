@@ -33,7 +33,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .hosts import in_networks, parse_networks
+from ..addresses import in_networks, parse_networks
 
 log = logging.getLogger("advisor")
 LOG_INTERVAL = 10.0

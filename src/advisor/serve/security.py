@@ -28,8 +28,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from ..addresses import in_networks, parse_networks
 from ..config import ServerSettings
-from .hosts import HostPolicy, in_networks, parse_networks, served_hosts
+from .hosts import HostPolicy, served_hosts
 
 UI_BODY_BYTES = 1_000_000  # the chat's own requests carry its history; uploads are not accepted at all
 FORWARDED = (
