@@ -85,14 +85,96 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class Query:
-    """A question made self-contained: the role and topic it is about, taken from history when not said."""
+class Unit:
+    """An answer unit: one sentence or list item of a document, with the headings and lead-in line it stands
+    under. Answers are made of units; each is cited through the chunk that holds it."""
 
-    text: str
+    id: str
+    doc_id: str
+    role: str  # the document's role
+    source: str
+    section: tuple[str, ...]
+    label: str  # the lead-in it belongs to ("Most positions require", "Education"), "" when none
+    text: str  # as the document says it, without list markers or emphasis marks
+    start: int  # offsets of the unit in its document's text
+    end: int
+    chunk_id: str  # the chunk that holds it
+    # "item" (a list item or a sentence of one), "prose", "note" (a footnote-like remark), or "source" (about the
+    # document itself: where its data comes from, its license), which is never an answer
+    kind: str
+    key: str = ""  # hash of the text it is embedded as: vectors are re-used while it is unchanged
+    group: int = -1  # the list it is an item of, numbered within its document (-1: not a list item)
+
+    @property
+    def embed_text(self) -> str:
+        """What the unit is embedded as: its deepest heading and lead-in give it its topic, never the role name."""
+        context = [part for part in (self.section[-1] if self.section else "", self.label) if part]
+        return ": ".join([*context, self.text])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "section": list(self.section)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Unit:
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**{**fields, "section": tuple(fields["section"])})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A typed fact a document states, with the unit that states it: what comparisons are made of."""
+
+    unit_id: str
+    role: str  # the document's role (whom a heading makes it about is decided when answering)
+    kind: str  # e.g. "pay.median", "pay.range", "experience.years", "education.degree", "certification"
+    value: str  # as the document says it: "$185,000 - $205,000", "Typically 5+ years", "Ph.D."
+    low: float | None = None  # the figures in it, when it has any (dollars, years, percent)
+    high: float | None = None
+    qualifier: str = ""  # "required", "preferred" or "" (as the document's words put it)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fact:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
+class RoleFact:
+    """A typed fact of one role, with the passage that states it: what `advisor facts` and GET /api/roles/{role}
+    list."""
+
+    kind: str  # "pay.median", "experience.years", "education.master", "certification", "named", ...
+    label: str  # the kind in words: "Median pay", "Years of experience", "Skills and tools"
+    value: str  # as the document says it
+    low: float | None
+    high: float | None
+    qualifier: str  # "required", "preferred" or ""
+    section: str  # the heading path of the passage that states it
+    source: str  # the document's file
+    quote: str  # the sentence or list item that states it
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question made self-contained: the role(s) and the topic it is about, taken from the conversation when
+    the question does not say them; analysed once, read by every later stage."""
+
+    text: str  # as asked (chat shorthand spelled out)
     role: str | None
-    intent: str
+    intent: str  # pay | requirements | growth | responsibilities | other: a prior, not the whole topic
     asked_role: str | None = None  # what the person called the role, when it is no document's role
     role_from_history: bool = False
+    topic: str = ""  # what is asked, with the role named replaced by "this role" (or an earlier turn's topic)
+    terms: tuple[str, ...] = ()  # the words that carry the point ("visa", "python")
+    form: str = "open"  # yes-no | how-much | how-many | which | open
+    roles: tuple[str, ...] = ()  # every role it is about, for comparisons
+    mode: str = "single"  # single | compare | common | across
+    inferred: bool = False  # the intent comes from the headings the question matches, not from its words
 
 
 @dataclass(frozen=True)
@@ -138,6 +220,7 @@ class Answer:
     intent: str | None = None
     abstained: bool = False
     covered: tuple[str, ...] = field(default=())  # what the documents do cover, said when abstaining
+    missing: tuple[str, ...] = field(default=())  # points asked that the documents do not mention
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +229,7 @@ class Answer:
             "role": self.role,
             "intent": self.intent,
             "abstained": self.abstained,
+            "not_mentioned": list(self.missing),
         }
 
 

@@ -20,7 +20,7 @@ import faiss
 import numpy as np
 
 from ..errors import AdvisorError, IndexCorruptError, IndexMissingError
-from ..records import Chunk
+from ..records import Chunk, Fact, Unit
 from .faults import checkpoint
 from .manifest import FORMAT_VERSION, Manifest
 
@@ -30,6 +30,9 @@ GENERATIONS = "generations"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.json"
 VECTORS = "vectors.faiss"
+UNITS = "units.json"
+UNIT_VECTORS = "units.npy"
+FACTS = "facts.json"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class StoredIndex:
     manifest: Manifest
     chunks: tuple[Chunk, ...]
     vectors: faiss.Index
+    units: tuple[Unit, ...] = ()
+    unit_vectors: np.ndarray | None = None  # one row per unit, in unit order
+    facts: tuple[Fact, ...] = ()
 
     @property
     def generation(self) -> str:
@@ -89,6 +95,9 @@ def load_generation(path: Path) -> StoredIndex:
     try:
         chunks = tuple(Chunk.from_dict(c) for c in json.loads((path / CHUNKS).read_text(encoding="utf-8")))
         vectors = faiss.read_index(str(path / VECTORS))
+        units = tuple(Unit.from_dict(u) for u in json.loads((path / UNITS).read_text(encoding="utf-8")))
+        unit_vectors = np.load(path / UNIT_VECTORS, allow_pickle=False)
+        facts = tuple(Fact.from_dict(f) for f in json.loads((path / FACTS).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"Index in {path} cannot be read ({exc}). {how_to_fix}") from None
     dimension = manifest.model.dimension
@@ -103,21 +112,49 @@ def load_generation(path: Path) -> StoredIndex:
             f"Index in {path} holds {vectors.ntotal} vectors of dimension {vectors.d} for {len(chunks)} chunks "
             f"(manifest: dimension {dimension}). {how_to_fix}"
         )
-    return StoredIndex(path=path, manifest=manifest, chunks=chunks, vectors=vectors)
+    if (
+        manifest.unit_count != len(units)
+        or unit_vectors.shape != (len(units), dimension)
+        or manifest.fact_count != len(facts)
+    ):
+        raise IndexCorruptError(
+            f"Index in {path}: the manifest counts {manifest.unit_count} answer units and {manifest.fact_count} "
+            f"facts, the files hold {len(units)} units, {unit_vectors.shape[0]} unit vectors and {len(facts)} "
+            f"facts. {how_to_fix}"
+        )
+    return StoredIndex(path, manifest, chunks, vectors, units, unit_vectors, facts)
 
 
-def write(index_dir: Path, chunks: list[Chunk], index: faiss.Index, manifest: Manifest, keep: int) -> Path:
+@dataclass(frozen=True)
+class Contents:
+    """What a generation holds besides its manifest."""
+
+    chunks: list[Chunk]
+    index: faiss.Index
+    units: list[Unit]
+    unit_vectors: np.ndarray
+    facts: list[Fact]
+
+
+def write(index_dir: Path, contents: Contents, manifest: Manifest, keep: int) -> Path:
     """Write a new generation beside the others, then publish it by swapping the pointer."""
     generations = index_dir / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
     name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=generations))
     try:
-        faiss.write_index(index, str(staging / VECTORS))
+        faiss.write_index(contents.index, str(staging / VECTORS))
         checkpoint("wrote-vectors")
-        _write_text(staging / CHUNKS, json.dumps([c.to_dict() for c in chunks], ensure_ascii=False))
+        _write_text(staging / CHUNKS, json.dumps([c.to_dict() for c in contents.chunks], ensure_ascii=False))
         checkpoint("wrote-chunks")
-        manifest = manifest.published(name, {n: _sha256(staging / n) for n in (CHUNKS, VECTORS)})
+        _write_text(staging / UNITS, json.dumps([u.to_dict() for u in contents.units], ensure_ascii=False))
+        with open(staging / UNIT_VECTORS, "wb") as fh:
+            np.save(fh, np.ascontiguousarray(contents.unit_vectors, dtype=np.float32), allow_pickle=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _write_text(staging / FACTS, json.dumps([f.to_dict() for f in contents.facts], ensure_ascii=False))
+        files = (CHUNKS, VECTORS, UNITS, UNIT_VECTORS, FACTS)
+        manifest = manifest.published(name, {n: _sha256(staging / n) for n in files})
         _write_text(staging / MANIFEST, json.dumps(manifest.to_dict(), indent=2, ensure_ascii=False))
         checkpoint("wrote-manifest")
         _fsync_dir(staging)

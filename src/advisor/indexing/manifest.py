@@ -1,8 +1,8 @@
 """The manifest of an index generation: what was built, from what, and how, as one typed record.
 
-It is written as `manifest.json` beside the vectors and chunks (the JSON layout is unchanged since format 1),
-and read back by the loader (to verify the generation), the builder (to re-use what did not change) and the
-Advisor (aliases, attribution, and whether the configuration still matches).
+It is written as `manifest.json` beside the vectors, chunks, answer units and facts, and read back by the
+loader (to verify the generation), the builder (to re-use what did not change) and the Advisor (aliases,
+attribution, and whether the configuration still matches).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import Any
 from ..config import ChunkSettings
 from ..records import SkippedFile
 
-FORMAT_VERSION = 1
+# 2: answer units (their vectors) and facts are part of a generation.
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Manifest:
     chunking: ChunkSettings
     documents: tuple[DocumentEntry, ...]
     chunk_count: int
+    unit_count: int = 0
+    fact_count: int = 0
     vectors: VectorIndexInfo = field(default_factory=lambda: VectorIndexInfo("flat"))
     skipped: tuple[SkippedFile, ...] = ()
     embed_keys: tuple[str, ...] = ()  # per chunk, the hash of the text its vector was made from
@@ -94,7 +97,13 @@ class Manifest:
             "settings_digest": self.settings_digest,
             "documents": [d.to_dict() for d in self.documents],
             "skipped": [asdict(s) for s in self.skipped],
-            "counts": {"documents": len(self.documents), "chunks": self.chunk_count, "skipped": len(self.skipped)},
+            "counts": {
+                "documents": len(self.documents),
+                "chunks": self.chunk_count,
+                "units": self.unit_count,
+                "facts": self.fact_count,
+                "skipped": len(self.skipped),
+            },
             "embed_keys": list(self.embed_keys),
             "reader_digest": self.reader_digest,
             "built_at": self.built_at,
@@ -114,6 +123,8 @@ class Manifest:
             chunking=ChunkSettings(**data["chunking"]),
             documents=tuple(DocumentEntry.from_dict(d) for d in data.get("documents", [])),
             chunk_count=int(data.get("counts", {}).get("chunks", -1)),
+            unit_count=int(data.get("counts", {}).get("units", 0)),
+            fact_count=int(data.get("counts", {}).get("facts", 0)),
             vectors=VectorIndexInfo(**data.get("vectors", {"type": "flat"})),
             skipped=tuple(SkippedFile(**s) for s in data.get("skipped", [])),
             embed_keys=tuple(data.get("embed_keys", ())),

@@ -29,6 +29,9 @@ class BuildReport:
     up_to_date: bool
     index_dir: str
     files: int = field(default=0)
+    units: int = 0  # answer units (sentences and list items) and how many of them were embedded anew
+    units_embedded: int = 0
+    facts: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.documents if d.status == status)
@@ -49,6 +52,9 @@ class BuildReport:
             "chunks": self.chunks,
             "embedded": self.embedded,
             "reused": self.reused,
+            "units": self.units,
+            "units_embedded": self.units_embedded,
+            "facts": self.facts,
             "seconds": round(self.seconds, 3),
         }
 
@@ -71,7 +77,8 @@ class BuildReport:
             lines.append(f"Index {self.index_dir}/ is up to date (generation {self.generation}); nothing re-embedded.")
         else:
             lines.append(
-                f"Chunks: {self.chunks} ({self.embedded} embedded, {self.reused} re-used). "
+                f"Chunks: {self.chunks} ({self.embedded} embedded, {self.reused} re-used); answer units: {self.units} "
+                f"({self.units_embedded} embedded); facts: {self.facts}. "
                 f"Published generation {self.generation} in {self.index_dir}/ in {self.seconds:.1f} s."
             )
         return "\n".join(lines)
