@@ -40,6 +40,9 @@ class FakeEmbedder:
         self.calls += 1
         return self._vector(text)
 
+    def known_words(self) -> tuple[str, ...]:
+        return ()
+
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(self._dimension, dtype=np.float32)
         for word in re.findall(r"[a-z0-9$]+", text.lower()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -45,6 +45,8 @@ class TextEmbedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
+
+    def known_words(self) -> tuple[str, ...]: ...
 
 
 class Embedder:
@@ -106,6 +108,11 @@ class Embedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_cache(text).copy()
 
+    def known_words(self) -> tuple[str, ...]:
+        """The words the model's tokenizer holds whole, common ones first: an offline word list for telling a
+        typo from a word."""
+        return self.encoder.known_words()
+
     def _encode_query(self, text: str) -> np.ndarray:
         return np.ascontiguousarray(self.encoder.encode([text])[0], dtype=np.float32)
 
@@ -117,6 +124,8 @@ class Encoder(Protocol):
     dimension: int
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+    def known_words(self) -> tuple[str, ...]: ...
 
 
 class TorchEncoder:
@@ -132,10 +141,27 @@ class TorchEncoder:
             raise ConfigError("The embedding model does not say the dimension of its vectors.")
         self.dimension = int(dimension)
 
+    def known_words(self) -> tuple[str, ...]:
+        return whole_words(self.model.tokenizer.get_vocab())
+
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
         )
+
+
+def whole_words(vocabulary: Mapping[str, int]) -> tuple[str, ...]:
+    """The alphabetic tokens of a tokenizer vocabulary (token -> id) that stand for whole words, in id order,
+    which puts common words first (WordPiece's "##" pieces continue a word; BPE and SentencePiece mark a word's
+    start with "Ġ" or "▁")."""
+    out: dict[str, None] = {}
+    for token, _id in sorted(vocabulary.items(), key=lambda item: item[1]):
+        if token.startswith("##"):
+            continue
+        word = token.lstrip("Ġ▁").lower()
+        if len(word) >= 2 and word.isalpha():
+            out.setdefault(word, None)
+    return tuple(out)
 
 
 def _load(model: str, backend: str, batch_size: int, threads: int) -> Encoder:

@@ -127,6 +127,11 @@ class OnnxEncoder:
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="embed") if self.threads > 1 else None
 
+    def known_words(self) -> tuple[str, ...]:
+        from .embedding import whole_words
+
+        return whole_words(self.tokenizer.get_vocab())
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         # One text per run: no padding, so no attention over padding (token-length bucketing taken to its end).
         encodings = self.tokenizer.encode_batch(list(texts))
