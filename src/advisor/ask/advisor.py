@@ -3,41 +3,66 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..config import Settings
-from ..errors import BadQuestionError, IndexMismatchError
+from ..errors import BadQuestionError, IndexMismatchError, UnknownRoleError
 from ..indexing import index_store
 from ..indexing.embedding import Embedder, TextEmbedder
-from ..records import Answer, Hit, IndexInfo, Query
+from ..records import Answer, Hit, IndexInfo, Query, RoleFact
+from ..text.lexical import content_stems, stem
+from ..text.spelling import Speller
 from ..text.units import NOT_UNICODE, has_lone_surrogate
-from .answering import MAX_PASSAGES, abstain, compose, is_overview, topic_terms
+from .answering import (
+    MIN_SCORE,
+    Citing,
+    abstain,
+    compose,
+    missing_terms,
+    norm_first,
+    not_mentioned,
+    select,
+    topic_lead,
+)
+from .compare import Comparer, Finding, point_of
 from .conversation import make_query
-from .intent import label
+from .evidence import Evidence, Scored
+from .facts import aspect_words, figure_asked, kind_label, wanted
+from .intent import label, question_facets
+from .questions import EVERYDAY_WORDS, FILLER, INTENT_WORDS, key_terms, phrase_around, spelled_out
 from .retrieval import Retriever
-from .roles import RoleMatch, RoleResolver, without_role
+from .roles import RoleMatch, RoleResolver, without_placeholder
 
 log = logging.getLogger("advisor")
 MAX_CHOICES = 8
 # Cosine between an asked title and a role title above which the role is offered as a choice.
 SIMILAR_TITLE = 0.45
+# An ambiguous title with a clear question is answered for each of this many roles instead of asking back.
+ANSWER_EACH = 3
+# How well a question must match a heading for the heading's topic to become the question's.
+TOPIC_FLOOR = 0.5
 SPECIFIC_INTENTS = ("pay", "requirements", "growth", "responsibilities")
+OVERVIEW_UNITS = 6
+FIGURE_STATEMENTS = 3  # a figure question's answer: the figure asked and up to this many statements of it
+GAP_CONTEXT = 3  # lines of what a document does say on the topic, after "does not mention ..."
+_OVERVIEW = re.compile(r"\b(tell me about|what is an? |overview|describe|who is an? |explain|about the)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a question resolves to: passages to answer from, or an abstention decided before retrieval."""
+    """What a question resolves to: its answer, and the passages that were considered, best first (what
+    evaluation measures retrieval by)."""
 
     query: Query
+    answer: Answer
     hits: tuple[Hit, ...] = ()
-    subject: str | None = None  # the role the answer speaks about
-    note: str | None = None  # how the answer introduces its source, when not the subject's own document
-    early: Answer | None = None
 
 
 class Advisor:
@@ -57,18 +82,25 @@ class Advisor:
             if doc.attribution:
                 self.attribution[doc.source] = doc.attribution
         self.resolver = RoleResolver(self.roles, {h for c in chunks for h in c.section}, aliases)
-        # Whom each passage is about: a salary row for a related role is not the document role's figure.
+        # Whom each unit is about: a salary row for a related role is not the document role's figure.
+        subjects = [self.resolver.subject_of(u.role, u.section) for u in stored.units]
+        vectors = stored.unit_vectors if stored.unit_vectors is not None else np.zeros((0, 1), dtype=np.float32)
+        self.evidence = Evidence(stored.units, vectors, subjects, stored.facts, self.embedder.embed_documents)
+        self.citing = Citing({c.id: c for c in chunks})
+        self.comparer = Comparer(self.evidence, stored.facts, self.citing)
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
-        self._title_vectors: np.ndarray | None = (
-            None  # embedded on first need: only questions naming an unknown title use them
-        )
-        self._by_subject: dict[str, list[int]] = {}
-        for i, subject in enumerate(self._subject):
-            self._by_subject.setdefault(subject, []).append(i)
+        self._title_vectors: np.ndarray | None = None  # embedded on first need
+        self._speller: Speller | None = None  # made on first need: it asks the model for the words it knows
+        # One question's topic and words are embedded once, however many steps use them (even with the
+        # embedder's own query cache off): a few entries, not a cache across questions.
+        self._embed = lru_cache(maxsize=8)(self.embedder.embed_query)
 
     @classmethod
     def load(
-        cls, index_dir: str | Path | None = None, settings: Settings | None = None, embedder: TextEmbedder | None = None
+        cls,
+        index_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        embedder: TextEmbedder | None = None,
     ) -> Advisor:
         settings = settings or Settings.from_env()
         if index_dir is not None:
@@ -98,104 +130,299 @@ class Advisor:
         return self.answer(self.plan(question, history, role))
 
     def answer(self, plan: Plan) -> Answer:
-        """The answer a plan leads to (ask = plan + answer; evaluation looks at the plan's passages too)."""
-        if plan.early is not None:
-            return plan.early
-        answer = compose(plan.query, plan.hits, plan.subject, source_note=plan.note) if plan.subject else None
-        if answer is None:
-            return self._no_support(plan.query)
-        if self.attribution:
+        """The answer a plan leads to, with the license text of imported documents on their citations."""
+        answer = plan.answer
+        if self.attribution and answer.citations:
             cited = tuple(replace(c, attribution=self.attribution.get(c.source)) for c in answer.citations)
             answer = replace(answer, citations=cited)
         return answer
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
-        """What the question resolves to: the role and topic, then the passages to answer from (or an
-        abstention decided before retrieval)."""
+        """What the question resolves to: the role(s) and topic, the units that answer it, and the answer."""
+        plan = self._plan(question, history, role)
+        if plan.hits or not plan.answer.citations:
+            return plan
+        # An answer put together from several documents: the passages it cites are the ones it considered.
+        chunks = self.citing.chunks
+        hits = tuple(Hit(chunks[c.chunk_id], c.score) for c in plan.answer.citations)
+        return replace(plan, hits=hits)
+
+    def _plan(self, question: str, history: Sequence[dict[str, Any]] | None, role: str | None) -> Plan:
         if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
             raise BadQuestionError(NOT_UNICODE.format(what="The role"))
-        query, match = make_query(self._validate(question), history, self.resolver, role)
-        if match.unknown:
+        query, match = make_query(
+            self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
+        )
+        query = self._inferred_topic(query)
+        if query.mode == "across":
+            return self._plan_across(query)
+        if len(query.roles) >= 2:
+            return self._plan_several(query, query.roles)
+        if match.unknown and query.role is None:
             # Last resort: titles that mean much the same ("data wrangler" ~ "Data Scientists").
             match = replace(match, candidates=self._similar_titles(match.asked))
-        if match.ambiguous or match.unknown:
+        if query.role is None and (match.ambiguous or match.unknown):
             return self._plan_unresolved(query, match)
         if query.role is None and match.mentioned_in:
-            return self._plan_mentioned(query, match)
+            # A role named only inside another document (a salary row): its units have it as their subject.
+            subject = next((m for m in match.mentioned_in if len(self.evidence.positions(m))), None)
+            if subject is not None:
+                first = self.evidence.units[int(self.evidence.positions(subject)[0])]
+                note = (
+                    f"There is no role document for {subject}; the {first.role} document speaks of it under "
+                    f"“{' > '.join(first.section)}”: "
+                )
+                return self._plan_for_role(replace(query, role=subject), subject, match, note)
+            reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
+            return Plan(query, abstain(query, reason, [self._roles_summary()]))
         if query.role is not None:
             return self._plan_for_role(query, query.role, match)
         return self._plan_closest_role(query)
 
+    def find_role(self, name: str) -> str:
+        """The role a name stands for: its title in any case, an abbreviation or an alternate title."""
+        if not isinstance(name, str) or has_lone_surrogate(name):
+            raise BadQuestionError(NOT_UNICODE.format(what="The role"))
+        by_lower = {r.lower(): r for r in self.roles}
+        if name.strip().lower() in by_lower:
+            return by_lower[name.strip().lower()]
+        match = self.resolver.resolve(name)
+        if match.role is not None:
+            return match.role
+        choices = match.candidates or self._similar_titles(name)
+        hint = f" Did you mean: {'; '.join(choices[:MAX_CHOICES])}?" if choices else f" The {self._roles_summary()}."
+        raise UnknownRoleError(f"No role document is titled “{name.strip()[:100]}”.{hint}")
+
+    def role_facts(self, role: str) -> list[RoleFact]:
+        """The typed facts the role's document states about the role itself (not about the related roles a
+        salary table lists), in document order, each with the passage that states it."""
+        out = []
+        for i, fact in self.comparer.facts_of(role):
+            unit = self.evidence.units[i]
+            section = " > ".join(unit.section)
+            out.append(
+                RoleFact(
+                    fact.kind,
+                    kind_label(fact.kind),
+                    fact.value,
+                    fact.low,
+                    fact.high,
+                    fact.qualifier,
+                    section,
+                    unit.source,
+                    unit.text,
+                )
+            )
+        return out
+
+    def sections_of(self, role: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for i in self.evidence.positions(role).tolist():
+            seen.setdefault(self.evidence.units[i].section[0], None)
+        if not seen:
+            for chunk in self.stored.chunks:
+                if chunk.role == role:
+                    seen.setdefault(chunk.section[0], None)
+        return list(seen)
+
+    def _plan_for_role(self, query: Query, role: str, match: RoleMatch, note: str | None = None) -> Plan:
+        positions = self.evidence.positions(role)
+        # Only a topic the question's own words name: headings that resemble it are not enough to refuse on.
+        stated = query.intent in SPECIFIC_INTENTS and not query.inferred
+        if stated and not any(query.intent in self.evidence.intents[i] for i in positions):
+            reason = (
+                f"The {role} document has no information on {label(query.intent)}, "
+                "so I cannot answer that from the role documents."
+            )
+            return Plan(query, abstain(query, reason, [self._covered_by(role)]))
+        if note is None and match.asked and not query.role_from_history:
+            note = f"According to the {role} document (you asked about: {match.asked}): "
+        if _is_overview(query):
+            # An overview reads the document from its start rather than searching it.
+            chosen = [Scored(int(i), 1.0, 1.0, 0.0) for i in positions[:OVERVIEW_UNITS]]
+            if chosen:
+                return Plan(query, compose(query, role, chosen, self.evidence, self.citing, note), self._hits(chosen))
+        ranked = self._rank(query, positions)
+        hits = self._hits(ranked)
+        facets = question_facets(query.topic or query.text)
+        missing = missing_terms(self.evidence, positions, query.terms, ranked, self._carries(query), facets)
+        if missing:
+            phrase = phrase_around(query.topic, missing[0])
+            others = self.evidence.subjects_saying(missing[0], exclude=role)
+            context: list[Scored] = []
+            if query.intent in SPECIFIC_INTENTS:
+                # "Is a CFA required?": not mentioned; what the document does require is worth seeing.
+                lead = topic_lead(ranked, self.evidence, query.intent, facets)
+                context = select(ranked, self.evidence, "which", True, lead)[:GAP_CONTEXT] if lead else []
+            sections = self._sections(role)
+            answer = not_mentioned(query, role, phrase, others, self.evidence, self.citing, sections, context)
+            return Plan(query, answer, hits)
+        figure = figure_asked(query)
+        lead, unstated = None, None
+        # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
+        whole = not query.terms and not aspect_words(query.topic or query.text)
+        if figure is not None:
+            point, kinds = figure
+            stating = [r for r in ranked if self.evidence.fact_kinds[r.position] & set(kinds)]
+            if stating:
+                rank = {id(r): kinds.index(_first_kind(self.evidence.fact_kinds[r.position], kinds)) for r in stating}
+                lead = norm_first(sorted(stating, key=lambda r: rank[id(r)]), self.evidence)
+            else:
+                # "How many years?" of a document that gives no number: say so, then what it says on the topic.
+                unstated = point
+                lead = topic_lead(ranked, self.evidence, query.intent, facets) if query.intent != "other" else None
+        elif query.intent in SPECIFIC_INTENTS and (whole or not ranked or ranked[0].score < MIN_SCORE):
+            # The topic as a whole ("what do they do?"), or nothing closer to the words asked: the topic's lines.
+            lead = topic_lead(ranked, self.evidence, query.intent, facets)
+        chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
+        if not chosen:
+            return Plan(query, self._no_support(query, role), hits)
+        chosen = self._with_figure(chosen, ranked, query)
+        if figure is not None and lead is not None and not unstated:
+            # The figure's other statements ("Some roles may consider 4+ years" after "Typically 5+ years").
+            same = [r for r in ranked if self.evidence.fact_kinds[r.position] & self.evidence.fact_kinds[lead.position]]
+            chosen += [r for r in same if r not in chosen][: max(0, FIGURE_STATEMENTS - len(chosen))]
+        if note is not None and not note.endswith(" "):
+            note += " "
+        answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)
+        return Plan(query, answer, self._hits([*chosen, *ranked]))
+
+    def _plan_several(self, query: Query, roles: Sequence[str]) -> Plan:
+        point = point_of(query)
+        if query.mode == "common":
+            answer = self.comparer.common(
+                query, roles, point, lambda role: self._rank(query, self.evidence.positions(role))
+            )
+            return Plan(query, answer)
+        findings = self.comparer.findings(query, roles, self._vector(query), self._stems(query), self._carries(query))
+        return Plan(query, self.comparer.compare(query, findings, point), self._finding_hits(findings))
+
+    def _plan_across(self, query: Query) -> Plan:
+        point = point_of(query)
+        roles = [r for r in self.roles if len(self.evidence.positions(r))]
+        if len(roles) > MAX_CHOICES * 4:
+            reason = "That question compares every role; name the roles to compare (up to a few at a time)."
+            return Plan(query, abstain(query, reason, [self._roles_summary()]))
+        findings = self.comparer.findings(query, roles, self._vector(query), self._stems(query), self._carries(query))
+        return Plan(query, self.comparer.across(query, findings, point), self._finding_hits(findings))
+
     def _plan_unresolved(self, query: Query, match: RoleMatch) -> Plan:
-        """A title that fits several roles or none: ask which, or say it is not covered."""
+        """A title that fits several roles or none: answer for each of a few when the question is clear, else ask
+        which; a title no document has is said to be not covered."""
         if match.unknown:
             reason = f"The role documents do not cover the role “{match.asked}”, so I cannot answer that."
-            return Plan(query, early=abstain(query, reason, [self._roles_summary()]))
+            return Plan(query, abstain(query, reason, [self._roles_summary()]))
+        if len(match.candidates) > 1 and len(match.candidates) <= ANSWER_EACH and query.intent != "other":
+            several = replace(query, roles=tuple(match.candidates), mode="compare")
+            plan = self._plan_several(several, match.candidates)
+            intro = f"“{match.asked}” fits {len(match.candidates)} roles; for each:\n"
+            return replace(plan, answer=replace(plan.answer, text=intro + plan.answer.text))
         names = "; ".join(match.candidates[:MAX_CHOICES])
         more = f" (and {len(match.candidates) - MAX_CHOICES} more)" if len(match.candidates) > MAX_CHOICES else ""
         if len(match.candidates) == 1:
             reason = f"No role document is titled “{match.asked}”. The closest role is {names}: is that the one?"
         else:
             reason = f"“{match.asked}” fits several roles: {names}{more}. Which one do you mean?"
-        return Plan(query, early=abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
-
-    def _plan_for_role(self, query: Query, role: str, match: RoleMatch) -> Plan:
-        allowed = self._by_subject.get(role, [])
-        if query.intent in SPECIFIC_INTENTS and not self._has_intent(allowed, query.intent):
-            reason = (
-                f"The {role} document has no information on {label(query.intent)}, "
-                "so I cannot answer that from the role documents."
-            )
-            return Plan(query, early=abstain(query, reason, [self._covered_by(role)]))
-        note = None
-        if match.asked and not query.role_from_history:
-            topic = f" on {label(query.intent)}" if query.intent != "other" else ""
-            note = f"What the {role} document says{topic} (you asked about: {match.asked}):"
-        if is_overview(query, role):
-            # An overview reads the document from its start rather than searching it.
-            hits = [Hit(self.stored.chunks[i], 0.0) for i in allowed[:MAX_PASSAGES]]
-            return Plan(query, tuple(hits), role, note)
-        text = without_role(query.text, match.asked or role)
-        return Plan(query, tuple(self.retriever.search(text, allowed, query.intent, subject=role)), role, note)
+        return Plan(query, abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
 
     def _plan_closest_role(self, query: Query) -> Plan:
         """No role named: answer from the single best-matching role and say so, never mixing roles."""
-        if query.intent == "other" and not topic_terms(query, ""):
-            return Plan(query)  # nothing asked ("???", "what is it?") and no role: nothing to answer
-        hits = self.retriever.search(query.text, None, query.intent)
-        hits = [h for h in hits if self._subject[self._index(h)] == h.chunk.role]
+        if not query.terms and query.intent == "other":
+            return Plan(query, self._no_support(query, None))  # nothing asked ("???") and no role
+        hits = [
+            h for h in self.retriever.search(query.text, None, query.intent) if self._subject_of_hit(h) == h.chunk.role
+        ]
         if not hits:
-            return Plan(query)
+            return Plan(query, self._no_support(query, None))
         subject = hits[0].chunk.role
         if len(self.roles) > MAX_CHOICES:
             # Among many roles, the best-matching passage is a guess about the role: let the person choose.
             closest = list(dict.fromkeys(h.chunk.role for h in hits))[:3]
             reason = "Which role do you mean? The closest roles in the documents are: " + "; ".join(closest) + "."
-            return Plan(query, early=abstain(query, reason, closest))
+            return Plan(query, abstain(query, reason, closest), tuple(hits))
         others = ", ".join(r for r in self.roles if r != subject)
-        note = f"You did not name a role; the closest passages are in the {subject} document (other roles: {others}):"
-        return Plan(query, tuple(h for h in hits if h.chunk.role == subject), subject, note)
+        note = f"You did not name a role; the closest passages are in the {subject} document (other roles: {others}): "
+        plan = self._plan_for_role(replace(query, role=subject), subject, RoleMatch(role=subject), note)
+        return plan if plan.answer.citations else Plan(query, self._no_support(query, None), tuple(hits))
 
-    def sections_of(self, role: str) -> list[str]:
-        seen: dict[str, None] = {}
-        for i in self._by_subject.get(role, []):
-            seen.setdefault(self.stored.chunks[i].section[0], None)
-        return list(seen)
+    def _normalize(self, text: str) -> str:
+        """Shorthand spelled out and typos mended against the documents' words ("cloud eng xp salery?")."""
+        if self._speller is None:
+            vocabulary = self.evidence.vocabulary()
+            vocabulary.update({w.lower(): len(self.roles) for r in self.roles for w in re.findall(r"[A-Za-z]+", r)})
+            model_words = self.embedder.known_words() if hasattr(self.embedder, "known_words") else ()
+            # The words questions are made of come first: "wich" is "which" before it is "witch".
+            self._speller = Speller(vocabulary.elements(), (*sorted(EVERYDAY_WORDS), *model_words))
+        return self._speller.correct(spelled_out(text))
 
-    def _plan_mentioned(self, query: Query, match: RoleMatch) -> Plan:
-        allowed = [i for m in match.mentioned_in for i in self._by_subject.get(m, [])]
-        if query.intent in SPECIFIC_INTENTS and not self._has_intent(allowed, query.intent):
-            reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
-            return Plan(query, early=abstain(query, reason, [self._roles_summary()]))
-        hits = self.retriever.search(query.text, allowed, query.intent)
-        if not hits:
-            return Plan(query)
-        name = self._subject[self._index(hits[0])]
-        note = (
-            f"There is no role document for {name}, but the {hits[0].chunk.role} document has a section on it "
-            f"({hits[0].chunk.section_title}):"
+    def _vector(self, query: Query) -> np.ndarray:
+        # Without the role's name: "this role" in a question draws it to every line about roles.
+        topic = without_placeholder(query.topic or query.text)
+        return self._embed(topic if re.search(r"\w", topic) else query.topic or query.text)
+
+    def _stems(self, query: Query) -> frozenset[str]:
+        # Words any question has ("actually", "tho", "job") match lines by chance: they are not looked for.
+        return frozenset(content_stems(query.topic or query.text)) - _ROLE_WORD - FILLER
+
+    def _rank(self, query: Query, positions: np.ndarray) -> list[Scored]:
+        stems = self._stems(query)
+        facets = question_facets(query.topic or query.text)
+        return self.evidence.rank(
+            positions, self._vector(query), stems, query.intent, wanted(query), stems & INTENT_WORDS, facets
         )
-        return Plan(replace(query, role=name), tuple(hits), name, note)
+
+    def _with_figure(self, chosen: list[Scored], ranked: Sequence[Scored], query: Query) -> list[Scored]:
+        """A pay question ("can I make six figures?") answered without a figure gets the best one the document
+        gives as well."""
+        kinds = {k for k in wanted(query) if k.startswith("pay.")}
+        if not kinds or any(self.evidence.fact_kinds[c.position] & kinds for c in chosen):
+            return chosen
+        stating = next((r for r in ranked if self.evidence.fact_kinds[r.position] & kinds), None)
+        return [*chosen, stating] if stating is not None else chosen
+
+    def _carries(self, query: Query) -> Callable[[str], float]:
+        """How close in meaning a word is to the whole question (is it what the question is about?)."""
+        vector = self._vector(query)
+        return lambda term: float(self._embed(term) @ vector)
+
+    def _inferred_topic(self, query: Query) -> Query:
+        """A question whose words name no topic gets the one its best-matching headings share, if they do."""
+        if query.intent != "other" or not query.terms:
+            return query
+        topic = self.evidence.topic(self._vector(query), TOPIC_FLOOR)
+        return replace(query, intent=topic, inferred=True) if topic else query
+
+    def _refer(self, phrase: str) -> str | None:
+        """The role a field or partial name stands for ("the finance one"): the one role whose document says the
+        word far more often than any other's, for its size."""
+        rates = []
+        for role in self.roles:
+            positions = self.evidence.positions(role)
+            if len(positions) == 0:
+                continue
+            said = sum(
+                1 for term in key_terms(phrase) for i in positions.tolist() if stem(term) in self.evidence.stems[i]
+            )
+            rates.append((said / len(positions), role))
+        rates.sort(reverse=True)
+        if rates and rates[0][0] > 0 and (len(rates) == 1 or rates[0][0] >= 3 * rates[1][0]):
+            return rates[0][1]
+        return None
+
+    def _hits(self, ranked: Sequence[Scored]) -> tuple[Hit, ...]:
+        seen: dict[str, Hit] = {}
+        by_id = self.citing.chunks
+        for s in ranked:
+            chunk_id = self.evidence.units[s.position].chunk_id
+            if chunk_id not in seen:
+                seen[chunk_id] = Hit(by_id[chunk_id], s.score, dense_score=s.dense)
+        return tuple(seen.values())
+
+    def _finding_hits(self, findings: Sequence[Finding]) -> tuple[Hit, ...]:
+        return self._hits([f.scored for f in findings if f.scored is not None])
+
+    def _subject_of_hit(self, hit: Hit) -> str:
+        return self._subject[self.retriever.position_of(hit.chunk)]
 
     def _similar_titles(self, phrase: str | None, floor: float = SIMILAR_TITLE) -> tuple[str, ...]:
         if not phrase:
@@ -211,25 +438,20 @@ class Advisor:
             return f"roles: {', '.join(self.roles)}"
         return f"{len(self.roles)} roles (for example: {', '.join(self.roles[:: max(1, len(self.roles) // 6)][:6])})"
 
-    def _covered_by(self, role: str) -> str:
-        return f"for {role}: {', '.join(self.sections_of(role))}"
+    def _sections(self, role: str) -> str:
+        return ", ".join(self.sections_of(role))
 
-    def _no_support(self, query: Query) -> Answer:
-        if query.role in self._by_subject and query.role in self.roles:
-            return abstain(
-                query, f"The {query.role} document does not answer that question.", [self._covered_by(query.role)]
-            )
+    def _covered_by(self, role: str) -> str:
+        return f"for {role}: {self._sections(role)}"
+
+    def _no_support(self, query: Query, role: str | None) -> Answer:
+        if role is not None and len(self.evidence.positions(role)):
+            return abstain(query, f"The {role} document does not answer that question.", [self._covered_by(role)])
         return abstain(
             query,
             "The role documents do not cover that question.",
             [self._roles_summary(), "topics: requirements, pay, career growth, responsibilities"],
         )
-
-    def _has_intent(self, allowed: Sequence[int] | None, intent: str) -> bool:
-        return self.retriever.any_about(allowed, intent)
-
-    def _index(self, hit: Hit) -> int:
-        return self.retriever.position_of(hit.chunk)
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):
@@ -245,6 +467,21 @@ class Advisor:
                 f"The question is {len(question)} characters long; the limit is {limit}. Ask a shorter question."
             )
         return question
+
+
+_ROLE_WORD = frozenset({stem("role"), stem("this")})
+
+
+def _first_kind(stated: set[str], kinds: Sequence[str]) -> str:
+    return min(stated & set(kinds), key=kinds.index)
+
+
+def _is_overview(query: Query) -> bool:
+    """'Tell me about the Senior Cloud Engineer role', or the role's name alone: a request for the document's
+    overview."""
+    if query.intent != "other":
+        return False
+    return bool(_OVERVIEW.search(query.text)) or not (content_stems(query.topic) - _ROLE_WORD)
 
 
 def check_compatible(stored: index_store.StoredIndex, settings: Settings) -> None:

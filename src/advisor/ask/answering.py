@@ -1,233 +1,261 @@
-"""Extractive answers: a few sentences or list items from the best passages, each with its [n] marker,
-or an honest abstention that says what the documents do cover. No text is generated."""
+"""Extractive answers: first the unit that answers the question, in the document's words and figures (with a
+short "Yes" or "It depends" when the question wants one), then the units that support it; or, when the document
+does not speak to the point asked, a plain "does not mention" and which documents do. Every statement carries
+the [n] of the passage it comes from; nothing else is written but the connecting words."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from ..records import Answer, Citation, Hit, Query
-from ..text.lexical import RELATED, content_stems, role_tokens, stem
-from ..text.units import is_list_item, strip_list_marker, units
-from .intent import heading_intents, label, primary_heading, section_intents, text_intents
-from .roles import names_role
+import numpy as np
 
-MAX_STATEMENTS = 5
-MAX_PASSAGES = 6
-# A statement is kept when it scores at least this share of the best one: no filler after good answers.
-RELATIVE_CUTOFF = 0.55
-# Below this cosine a passage that shares no topic word with the question does not support an answer.
-MIN_DENSE_SUPPORT = 0.5
-_FIGURE = re.compile(r"\$\s?\d|\d+%")
-_MONEY = re.compile(r"\$\s?\d")
-_INTRO_SECTIONS = {"introduction", "overview", "summary", "about"}
-_OVERVIEW = re.compile(r"\b(tell me about|what is an? |overview|describe|who is an? |explain|about the)\b", re.I)
-# Words that say which intent a question has, not what it is about.
-_INTENT_WORDS = frozenset(
-    stem(w)
-    for w in """need needs require required requirement requirements qualification qualifications skill skills
-    pay paid salary salaries earn earns make makes much money compensation wage wages income
-    grow growth career path advance advancement progression
-    responsibility responsibilities duty duties do does day typical task tasks become get into""".split()
-)
+from ..records import Answer, Chunk, Citation, Query, Unit
+from .evidence import Evidence, Scored
+from .intent import label
+
+# How many supporting units follow the lead, by the form of the question: a figure wants little around it.
+MAX_SUPPORT = {"yes-no": 2, "how-many": 2, "how-much": 3, "which": 5, "open": 5}
+SUPPORT_MARGIN = 0.16  # a supporting unit scores at most this much below the lead
+MIN_SCORE = 0.32  # below this nothing in the document answers
+GAP_DENSE = 0.55  # a key term no unit says, and no unit this close in meaning: the point is not covered
+CARRIES = 0.45  # a term at least this close in meaning to its question is what the question is about
+SIBLING_MARGIN = 0.3  # the items of the lead's own list that follow it, when a question asks for a list
+DUPLICATE_COSINE = 0.93
+TOPIC_UNITS = 3  # a list answers a topic question by its best this many units
+TOPIC_MARGIN = 0.1  # lists this close in how well they answer count as equal
+_OPTIONAL = re.compile(r"\b(preferred|may|might|some|sometimes|in some cases|vary|varies|depending)\b", re.I)
+_REQUIRED = re.compile(r"\b(required?|requires|must|need(s|ed)?|essential|typically|most positions)\b", re.I)
+_HEDGE = re.compile(r"\b(some|may|might|in some cases|occasionally|sometimes)\b", re.I)
+_LONG_LEAD_IN = re.compile(r"\b(include|includes|encompass|encompasses|following)$", re.I)
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A sentence or list item of a passage, a candidate statement of the answer."""
+class Citing:
+    """The passages an answer cites, numbered in the order they are first used."""
 
-    hit_rank: int
-    start: int  # offsets into the chunk's text
-    end: int
-    text: str
-    label: str  # the "...include:" line a list item belongs to, if any
-    intents: frozenset[str]
-    overlap: float
-    has_figure: bool
-    listed: bool = False
-    own_evidence: bool = False
-    score: float = 0.0
+    chunks: Mapping[str, Chunk]
 
-
-def compose(query: Query, hits: Sequence[Hit], subject: str, source_note: str | None = None) -> Answer | None:
-    """An answer from the hits, or None when no sentence supports one."""
-    topic = topic_terms(query, subject)
-    overview = is_overview(query, subject)
-    candidates = [u for rank, hit in enumerate(hits[:MAX_PASSAGES]) for u in _candidates(hit, rank, topic)]
-    # Topic overlap counts relative to the best passage, so a stray word in the question costs nothing.
-    best_overlap = max((c.overlap for c in candidates), default=0.0)
-    about_subject = [names_role(hit.chunk.section, subject) for hit in hits]
-    scored = [
-        replace(
-            c,
-            score=_score(query.intent, c, best_overlap, hits[c.hit_rank], overview)
-            + (1.0 if about_subject[c.hit_rank] and query.intent != "other" else 0.0),
-        )
-        for c in candidates
-    ]
-    supported = [u for u in scored if u.score > 0]
-    if not supported:
-        return None
-    best = max(u.score for u in supported)
-    chosen = sorted((u for u in supported if u.score >= RELATIVE_CUTOFF * best), key=lambda u: -u.score)
-    chosen = chosen[:MAX_STATEMENTS]
-    # Present passage by passage, the passage with the best statement first, each in document order.
-    lead: dict[int, float] = {}
-    for u in chosen:
-        lead[u.hit_rank] = max(lead.get(u.hit_rank, 0.0), u.score)
-    chosen.sort(key=lambda u: (-lead[u.hit_rank], u.hit_rank, u.start))
-    return _render(query, hits, chosen, subject, source_note)
-
-
-def topic_terms(query: Query, subject: str) -> set[str]:
-    """What the question is about, beyond the role it names and the kind of thing it asks."""
-    exclude = frozenset(stem(t) for t in role_tokens(subject))
-    return content_stems(query.text, exclude=exclude) - _INTENT_WORDS
-
-
-def is_overview(query: Query, subject: str) -> bool:
-    """'Tell me about the Senior Cloud Engineer role': a request for the document's overview."""
-    if query.intent != "other":
-        return False
-    return not topic_terms(query, subject) or bool(_OVERVIEW.search(query.text))
-
-
-def _candidates(hit: Hit, rank: int, topic: set[str]) -> list[Unit]:
-    chunk = hit.chunk
-    section_int = section_intents(chunk.section)
-    headings = chunk.section
-    deepest, ancestors = content_stems(headings[-1]), content_stems(" ".join(headings[:-1]))
-    out: list[Unit] = []
-    current_label = ""
-    spans = list(units(chunk.text))
-    for i, (start, end) in enumerate(spans):
-        text = chunk.text[start:end]
-        listed = is_list_item(text)
-        nested_next = i + 1 < len(spans) and _indent(chunk.text, spans[i + 1][0]) > _indent(chunk.text, start)
-        if text.rstrip().endswith(":") or (listed and nested_next):
-            # "Key responsibilities include:" or "2. Programming Skills:" introduce what follows.
-            current_label = strip_list_marker(text) if listed else text
-            continue
-        if not listed:
-            current_label = ""
-        body = strip_list_marker(text) if listed else text
-        if len(body.split()) < 2 and not _FIGURE.search(body):
-            continue
-        own = content_stems(body) | content_stems(current_label)
-        overlap = sum(_coverage(t, own, deepest, ancestors) for t in topic)
-        out.append(
-            Unit(
-                hit_rank=rank,
-                start=start,
-                end=end,
-                text=body,
-                label=current_label,
-                intents=section_int | heading_intents(current_label) | text_intents(body),
-                overlap=overlap,
-                has_figure=bool(_MONEY.search(body)),
-                listed=listed,
-                own_evidence=bool(_covered(topic, own) or text_intents(body)),
+    def cite(self, units: Sequence[Unit], scores: Sequence[float]) -> tuple[dict[str, int], tuple[Citation, ...]]:
+        numbers: dict[str, int] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        best: dict[str, float] = {}
+        for unit, score in zip(units, scores, strict=True):
+            numbers.setdefault(unit.chunk_id, len(numbers) + 1)
+            chunk = self.chunks[unit.chunk_id]
+            spans.setdefault(unit.chunk_id, []).append((unit.start - chunk.start, unit.end - chunk.start))
+            best[unit.chunk_id] = max(best.get(unit.chunk_id, score), score)
+        citations = tuple(
+            Citation(
+                n=n,
+                chunk_id=chunk_id,
+                role=self.chunks[chunk_id].role,
+                section=self.chunks[chunk_id].section_title,
+                source=self.chunks[chunk_id].source,
+                text=self.chunks[chunk_id].text,
+                score=best[chunk_id],
+                sentences=tuple(sorted(set(spans[chunk_id]))),
             )
+            for chunk_id, n in numbers.items()
         )
-    return out
+        return numbers, citations
 
 
-def _indent(text: str, pos: int) -> int:
-    line_start = text.rfind("\n", 0, pos) + 1
-    return pos - line_start
+def select(
+    ranked: Sequence[Scored], evidence: Evidence, form: str, whole_list: bool = False, lead: Scored | None = None
+) -> list[Scored]:
+    """The lead unit and the units that support it: close to the lead's score, not a repeat of a chosen one.
+    whole_list: the question asks for a topic as a whole ("what qualifications?"), which the list the lead
+    stands in answers, every item of it. lead: the unit to lead with (the figure asked), else the best."""
+    if lead is None and (not ranked or ranked[0].score < MIN_SCORE):
+        return []
+    lead = lead or norm_first(ranked, evidence)
+    chosen = [lead]
+    rest = [s for s in ranked if s is not lead]
+    limit = 1 + MAX_SUPPORT.get(form, 4)
+    first = evidence.units[lead.position]
+    if form in ("which", "open") and first.kind == "prose":
+        # "... face various challenges:" opening a section of subsections: the subsections are the answer.
+        for position in evidence.subsections(lead.position)[: limit - 1]:
+            chosen.append(next((r for r in rest if r.position == position), Scored(position, lead.score, 0.0, 0.0)))
+    if whole_list and len(chosen) > 1:
+        return chosen  # a topic's overview and its subsections: nothing from elsewhere
+    if form in ("which", "open") and first.kind == "item":
+        # "What benefits...?": the list the lead stands in answers it; its items come before anything else.
+        for candidate in rest:
+            unit = evidence.units[candidate.position]
+            if len(chosen) >= limit:
+                break
+            floor = -1.0 if whole_list else max(MIN_SCORE, lead.score - SIBLING_MARGIN)
+            if (
+                same_list(unit, first)
+                and candidate.score >= floor
+                and not any(_same(evidence, candidate.position, c.position) for c in chosen)
+            ):
+                chosen.append(candidate)
+    if whole_list and len(chosen) > 1:
+        return chosen  # the topic's list is the answer: nothing from elsewhere
+    for candidate in rest:
+        if len(chosen) >= limit or candidate.score < max(MIN_SCORE, ranked[0].score - SUPPORT_MARGIN):
+            break
+        if candidate in chosen or any(_same(evidence, candidate.position, c.position) for c in chosen):
+            continue
+        chosen.append(candidate)
+    return chosen
 
 
-def _covered(topic: set[str], terms: set[str]) -> int:
-    """How many of the question's topic words the text says, in those words or related ones."""
-    return sum(1 for t in topic if t in terms or RELATED.get(t, set()) & terms)
-
-
-def _coverage(term: str, own: set[str], deepest: set[str], ancestors: set[str]) -> float:
-    """A topic word said by the sentence itself or by its own heading counts fully; by a parent heading, or
-    only in related words ("education" for "degree"), less."""
-    if term in own or term in deepest:
-        return 1.0
-    if _covered({term}, own) or _covered({term}, deepest):
-        return 0.8
-    return 0.75 if _covered({term}, ancestors) else 0.0
-
-
-def _score(intent: str, unit: Unit, best_overlap: float, hit: Hit, overview: bool) -> float:
-    if intent == "pay" and "pay" not in unit.intents:
-        # Figures must come from what is said about pay, never from a passage that happens to match.
-        return 0.0
-    section = hit.chunk.section
-    if overview:
-        is_intro = section[0].lower() in _INTRO_SECTIONS
-        score = (2.0 if is_intro else 0.0) + (1.5 if "responsibilities" in unit.intents else 0.0)
-    else:
-        score = 0.0
-        if intent != "other" and intent in unit.intents:
-            score += (1.5 if best_overlap else 2.0) + (0.5 if primary_heading(section, intent) else 0.0)
-        if intent == "pay" and unit.has_figure:
-            score += 1.5
-        if best_overlap:
-            score += 3.0 * unit.overlap / best_overlap
-        if score == 0.0 and intent == "other" and hit.dense_score >= MIN_DENSE_SUPPORT:
-            score = 0.5
-        if not unit.listed and not unit.own_evidence:
-            # A connecting or summary sentence ("By focusing on these areas...") is about its section only
-            # in general; the items of the section say the specifics.
-            score *= 0.5
-    return score + 0.5 / (unit.hit_rank + 1) if score > 0 else 0.0
-
-
-def _render(query: Query, hits: Sequence[Hit], chosen: list[Unit], subject: str, note: str | None) -> Answer:
-    numbers: dict[int, int] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    lines = []
-    shown_label = None
-    for unit in chosen:
-        n = numbers.setdefault(unit.hit_rank, len(numbers) + 1)
-        spans.setdefault(unit.hit_rank, []).append((unit.start, unit.end))
-        label_text = _label(unit)
-        if label_text is None:
-            lines.append(f"- {unit.text} [{n}]")
-        elif label_text == shown_label:
-            lines.append(f"  - {unit.text} [{n}]")
-        elif label_text.endswith(":"):
-            # A short label ("Most positions require:") gives a bare list item its meaning; items under
-            # the same label are grouped under it.
-            lines.append(f"- {label_text}")
-            lines.append(f"  - {unit.text} [{n}]")
-        else:
-            lines.append(f"- {label_text}: {unit.text} [{n}]")
-        shown_label = label_text
-    citations = tuple(
-        Citation(
-            n=n,
-            chunk_id=hits[rank].chunk.id,
-            role=hits[rank].chunk.role,
-            section=hits[rank].chunk.section_title,
-            source=hits[rank].chunk.source,
-            text=hits[rank].chunk.text,
-            score=hits[rank].score,
-            sentences=tuple(spans[rank]),
-        )
-        for rank, n in sorted(numbers.items(), key=lambda item: item[1])
-    )
-    topic = f" on {label(query.intent)}" if query.intent != "other" else ""
-    header = note or f"What the {subject} document says{topic}:"
-    return Answer(
-        text=header + "\n" + "\n".join(lines),
-        citations=citations,
-        role=subject,
-        intent=query.intent,
-        abstained=False,
-    )
-
-
-def _label(unit: Unit) -> str | None:
-    """The label to show with a list item, if it adds meaning: short, and not a bare "...include:"."""
-    if not unit.label or len(unit.label) > 60 or unit.label.rstrip(":").endswith("include"):
+def topic_lead(
+    ranked: Sequence[Scored], evidence: Evidence, intent: str, facets: frozenset[str] = frozenset()
+) -> Scored | None:
+    """For a question about a topic as a whole ("what do they do?"), the opening unit of the list or section
+    that answers it best as a whole: by the mean score of its best few units, so a list of the topic's
+    main points beats one good line in another list; of lists about as good, the first in the document. facets:
+    the narrower topics the question names ("outlook": demand), which pick the lists when the document has them."""
+    groups: dict[tuple[str, int, tuple[str, ...]], list[Scored]] = {}
+    # A narrower topic the question names (the job's demand, not its career path), if the document has it.
+    narrow = any(facets & evidence.facets[r.position] and intent in evidence.intents[r.position] for r in ranked)
+    for r in ranked:
+        unit = evidence.units[r.position]
+        on_topic = intent in evidence.intents[r.position] and (not narrow or bool(facets & evidence.facets[r.position]))
+        if on_topic and unit.kind != "note":
+            groups.setdefault((unit.doc_id, unit.group, unit.section if unit.group < 0 else ()), []).append(r)
+    if not groups:
         return None
-    return unit.label if unit.label.endswith(":") else unit.label + ":"
+
+    def strength(members: list[Scored]) -> float:
+        best = sorted((m.score for m in members), reverse=True)[:TOPIC_UNITS]
+        return sum(best) / TOPIC_UNITS
+
+    strengths = {key: strength(members) for key, members in groups.items()}
+    best = max(strengths.values())
+    # Of lists that answer about as well, the document's first: the main one before "Additional ...".
+    near = [groups[key] for key, value in strengths.items() if value >= best - TOPIC_MARGIN]
+    members = min(near, key=lambda ms: min(evidence.units[m.position].start for m in ms))
+    lead = min(members, key=lambda r: evidence.units[r.position].start)
+    # A line that opens an enclosing section on the narrower topic ("... is in high demand across various
+    # industries" over "Growing Demand", "Emerging Opportunities") introduces the best list and its neighbours.
+    first = evidence.units[lead.position]
+    for group in groups.values() if narrow else ():
+        opening = min(group, key=lambda r: evidence.units[r.position].start)
+        unit = evidence.units[opening.position]
+        encloses = len(unit.section) < len(first.section) and first.section[: len(unit.section)] == unit.section
+        if (
+            unit.kind == "prose"
+            and unit.doc_id == first.doc_id
+            and encloses
+            and facets & evidence.facets[opening.position]
+        ):
+            return opening
+    return lead
+
+
+def norm_first(ranked: Sequence[Scored], evidence: Evidence) -> Scored:
+    """The lead: the best unit, unless it states an exception ("Some roles may consider 4+ years") to a rule a
+    close runner-up states plainly in the same list or about the same fact ("Typically 5+ years"): the rule
+    comes first, the exception after it."""
+    # A remark about the text ("These estimates are based on ...") supports an answer; it never leads one.
+    best = next((r for r in ranked if evidence.units[r.position].kind != "note"), ranked[0])
+    first = evidence.units[best.position]
+    if not _HEDGE.search(first.text):
+        return best
+    for candidate in ranked:
+        if candidate.score < best.score - SIBLING_MARGIN:
+            break
+        unit = evidence.units[candidate.position]
+        if candidate is best or unit.kind == "note":
+            continue
+        related = same_list(unit, first) or bool(
+            _families(evidence, best.position) & _families(evidence, candidate.position)
+        )
+        if related and not _HEDGE.search(unit.text):
+            return candidate
+    return best
+
+
+def same_list(a: Unit, b: Unit) -> bool:
+    return a.group >= 0 and (a.doc_id, a.group) == (b.doc_id, b.group)
+
+
+def _families(evidence: Evidence, position: int) -> set[str]:
+    """The kinds of fact a unit states, by family ("education", "pay", "experience")."""
+    return {kind.split(".")[0] for kind in evidence.fact_kinds[position]} - {"named"}
+
+
+def missing_terms(
+    evidence: Evidence,
+    positions: np.ndarray,
+    terms: Sequence[str],
+    ranked: Sequence[Scored],
+    carries: Callable[[str], float],
+    facets: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The question's key terms the document does not speak to, most telling first: no unit says them (in any
+    close spelling), no unit comes close to the question in meaning, and the term carries the question (its
+    meaning is close to the whole question's: "visa" in "does it come with visa sponsorship?", unlike "basis"
+    in "what do they do on a daily basis?"), more than any term the document does say. A question on a
+    sub-topic the document has a section on (its demand, its benefits) is not a gap, however it is worded."""
+    if not terms or (ranked and max(s.dense for s in ranked) >= GAP_DENSE):
+        return []
+    if facets & evidence.facets_of(positions):
+        return []
+    said = [t for t in terms if evidence.says(positions, t)]
+    unsaid = [(carries(t), t) for t in terms if t not in said]
+    anchor = max((carries(t) for t in said), default=0.0)
+    return [t for weight, t in sorted(unsaid, key=lambda x: -x[0]) if weight >= CARRIES and weight > anchor]
+
+
+def compose(
+    query: Query,
+    subject: str,
+    chosen: Sequence[Scored],
+    evidence: Evidence,
+    citing: Citing,
+    intro: str | None = None,
+    unstated: str | None = None,
+) -> Answer:
+    """The answer from the chosen units: the lead first, the rest as supporting items in document order.
+    unstated: the figure asked that the document does not give ("how many years of experience"), said first."""
+    units = [evidence.units[s.position] for s in chosen]
+    numbers, citations = citing.cite(units, [s.score for s in chosen])
+    lead, rest = units[0], sorted(units[1:], key=lambda u: (u.doc_id, u.start))
+    verdict = _verdict(query, lead) if query.form == "yes-no" and unstated is None else ""
+    if unstated is not None:
+        intro = f"The {subject} document does not say {unstated}; what it says: "
+    opening = intro or _opening(query, subject, lead)
+    lines = [f"{verdict}{opening}{display(lead)} [{numbers[lead.chunk_id]}]"]
+    lines += [f"- {display(u, under=lead.section)} [{numbers[u.chunk_id]}]" for u in rest]
+    missing = (unstated,) if unstated is not None else ()
+    return Answer("\n".join(lines), citations, subject, query.intent, abstained=False, missing=missing)
+
+
+def not_mentioned(
+    query: Query,
+    subject: str,
+    phrase: str,
+    others: Mapping[str, int],
+    evidence: Evidence,
+    citing: Citing,
+    covered: str,
+    context: Sequence[Scored] = (),
+) -> Answer:
+    """The point asked is not in the subject's document: say so, and which documents do speak to it; context:
+    what the document does say on the question's topic, shown as such (not as the answer)."""
+    text = f"The {subject} document does not mention {phrase}."
+    units = [evidence.units[p] for p in list(others.values())[:3]]
+    shown = [evidence.units[s.position] for s in context]
+    numbers, citations = citing.cite([*units, *shown], [1.0] * len(units) + [s.score for s in context])
+    if others:
+        named = "; ".join(
+            f"the {s} document [{numbers[evidence.units[p].chunk_id]}]" for s, p in list(others.items())[:3]
+        )
+        text += f" It is mentioned in {named}."
+    if shown:
+        lines = [f"- {display(u)} [{numbers[u.chunk_id]}]" for u in sorted(shown, key=lambda u: u.start)]
+        text += f"\nWhat it does say on {label(query.intent)}:\n" + "\n".join(lines)
+    elif not others:
+        text += f" It covers: {covered}."
+    return Answer(text=text, citations=citations, role=subject, intent=query.intent, abstained=False, missing=(phrase,))
 
 
 def abstain(query: Query, reason: str, covered: Sequence[str]) -> Answer:
@@ -242,3 +270,47 @@ def abstain(query: Query, reason: str, covered: Sequence[str]) -> Answer:
         abstained=True,
         covered=tuple(covered),
     )
+
+
+def display(unit: Unit, under: tuple[str, ...] = ()) -> str:
+    """A unit as an answer line: with its label when the label says what the line is ("Median Salary: ..."),
+    or with its own heading when it stands in a subsection of the lead's ("Model Performance: ...")."""
+    if under and len(unit.section) > len(under) and unit.section[: len(under)] == under:
+        return f"{unit.section[-1]}: {unit.text}"
+    if unit.label and len(unit.label) <= 40 and not _LONG_LEAD_IN.search(unit.label):
+        return f"{unit.label}: {unit.text}"
+    return unit.text
+
+
+def _opening(query: Query, subject: str, lead: Unit) -> str:
+    if lead.role != subject:
+        return f"The {lead.role} document says, for a {subject}: "
+    return f"According to the {subject} document: "
+
+
+def _verdict(query: Query, lead: Unit) -> str:
+    text = display(lead)
+    if _OPTIONAL.search(text):
+        return "It depends. "
+    if _REQUIRED.search(text) or query.intent in ("pay", "other", "growth", "responsibilities"):
+        return "Yes. "
+    return ""
+
+
+def _same(evidence: Evidence, a: int, b: int) -> bool:
+    """The same statement twice (in two sections, or reworded a little): close vectors and mostly the same
+    words and figures. "Median Salary: $185,000" and "Salary Range: $150,000 - $230,000" are not the same."""
+    first, second = _normal(evidence.units[a].text), _normal(evidence.units[b].text)
+    if first == second:
+        return True
+    words_a, words_b = set(first.split()), set(second.split())
+    overlap = len(words_a & words_b) / max(1, len(words_a | words_b))
+    return overlap >= 0.6 and float(evidence.vectors[a] @ evidence.vectors[b]) >= DUPLICATE_COSINE
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def topic_label(intent: str) -> str:
+    return label(intent)

@@ -1,10 +1,12 @@
-"""Turning a question plus chat history into a self-contained Query: follow-ups take the role, and when
-they name no topic of their own, the topic, from earlier turns."""
+"""Turning a question plus chat history into a self-contained Query: which role(s) it is about (named, partly
+named, "they", "both", or the role of the earlier turns) and what it asks (its own topic, or an earlier turn's
+when it only switches the role: "and for cloud engineers?")."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BadQuestionError
@@ -12,10 +14,21 @@ from ..records import Query
 from ..text.lexical import content_stems, role_tokens, stem
 from ..text.units import NOT_UNICODE, has_lone_surrogate
 from .intent import question_intent
-from .roles import RoleMatch, RoleResolver, without_role
+from .questions import answer_form, comparison, key_terms, spelled_out
+from .roles import RoleMatch, RoleResolver, with_placeholder
 
-_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|for|what of|ok,? and)\b", re.I)
-_BARE_WORDS = frozenset(stem(w) for w in "and what about how same also then again ok okay".split())
+_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|for|what of|ok,? and|now)\b", re.I)
+_BARE_WORDS = frozenset(stem(w) for w in "and what about how same also then again ok okay now".split())
+_BOTH = re.compile(r"\b(both|the two|these two|those two|the pair|each of them|them both|either)\b", re.I)
+# "the vision one", "the credit guy", "the finance role": a role named by a word of its title or its field.
+_REFERENCE = re.compile(
+    r"\bthe ([a-z][\w&/+-]*(?:\s+[a-z][\w&/+-]*){0,2}?)\s+(one|ones|role|job|position|guy|gal|person|people|folks|"
+    r"career|path|track)\b",
+    re.I,
+)
+
+Refer = Callable[[str], str | None]
+Normalize = Callable[[str], str]
 
 
 def user_turns(history: Sequence[Any] | None) -> list[str]:
@@ -35,37 +48,66 @@ def user_turns(history: Sequence[Any] | None) -> list[str]:
     return turns
 
 
+@dataclass(frozen=True)
+class _Turn:
+    roles: tuple[str, ...]
+    topic: str
+    intent: str
+    has_topic: bool
+
+
 def make_query(
-    question: str, history: Sequence[Any] | None, resolver: RoleResolver, role: str | None = None
+    question: str,
+    history: Sequence[Any] | None,
+    resolver: RoleResolver,
+    role: str | None = None,
+    refer: Refer | None = None,
+    normalize: Normalize = spelled_out,
 ) -> tuple[Query, RoleMatch]:
-    """role, when given (a role picker), applies to questions that name no role of their own."""
-    match = resolver.resolve(question)
-    # Role names say nothing about the topic ("machine learning" is not a wish to learn).
-    intent = question_intent(without_role(question, match.role or match.asked or ""))
-    if role is not None and match.role is None and match.asked is None:
+    """role, when given (a role picker), applies to questions that name no role of their own; refer names the
+    role a partial or field name stands for ("the finance one"), when the titles alone do not; normalize mends
+    a question's wording (shorthand, typos) before anything reads it."""
+    text = normalize(question)
+    match = resolver.resolve(text)
+    named = resolver.named_roles(text)
+    if role is not None and not named and match.asked is None:
         if role not in resolver.roles:
             raise BadQuestionError(f"Unknown role {role!r}; the roles are: {', '.join(resolver.roles)}.")
+        named = [role]
         match = RoleMatch(role=role)
-    role_from_history = False
-    earlier = list(reversed(user_turns(history)))
-    if match.role is None and match.asked is None:
-        for turn in earlier:
-            previous = resolver.resolve(turn)
-            if previous.role is not None or previous.asked is not None:
-                match, role_from_history = previous, True
-                break
-    if intent == "other" and earlier and is_bare_follow_up(question, match):
-        for turn in earlier:
-            previous_intent = question_intent(turn)
-            if previous_intent != "other":
-                intent = previous_intent
-                break
+    if not named and match.asked is None:
+        referred = _referred(text, resolver, refer)
+        if referred is not None:
+            named, match = [referred], RoleMatch(role=referred)
+    earlier = [_turn(normalize(t), resolver, refer=refer) for t in reversed(user_turns(history))]  # newest first
+    roles, role_from_history = list(named), False
+    if _BOTH.search(text) and len(roles) < 2:
+        roles = _last_two(earlier)
+    if not roles and match.asked is None and not match.candidates:
+        previous = next((t for t in earlier if t.roles), None)
+        if previous is not None:
+            roles, role_from_history = list(previous.roles), True
+            match = RoleMatch(role=roles[0]) if len(roles) == 1 else match
+    own = _turn(text, resolver, named, match.asked)
+    topic, intent, form = own.topic, own.intent, answer_form(text)
+    if not own.has_topic and earlier and (is_bare_follow_up(text, match) or _BOTH.search(text)):
+        carried = next((t for t in earlier if t.has_topic), None)
+        if carried is not None:
+            topic, intent, form = carried.topic, carried.intent, answer_form(carried.topic)
+    mode = comparison(text, len(roles)) or ("compare" if len(roles) >= 2 else "single")
+    if mode == "single" and len(roles) > 1:
+        roles = roles[:1]
     query = Query(
-        text=question,
-        role=match.role,
+        text=text,
+        role=roles[0] if len(roles) == 1 else None,
         intent=intent,
         asked_role=match.asked if match.role is None else None,
         role_from_history=role_from_history,
+        topic=topic,
+        terms=tuple(key_terms(topic)),
+        form=form,
+        roles=tuple(roles),
+        mode=mode,
     )
     return query, match
 
@@ -75,3 +117,57 @@ def is_bare_follow_up(question: str, match: RoleMatch) -> bool:
     named = match.role or match.asked or ""
     topic = content_stems(question, exclude=frozenset(stem(t) for t in role_tokens(named))) - _BARE_WORDS
     return not topic and (bool(_FOLLOW_UP.match(question)) or len(question.split()) <= 5)
+
+
+def _turn(
+    text: str,
+    resolver: RoleResolver,
+    named: Sequence[str] | None = None,
+    asked: str | None = None,
+    refer: Refer | None = None,
+) -> _Turn:
+    if named is None:
+        named = resolver.named_roles(text)
+        asked = resolver.resolve(text).asked
+        if not named and asked is None:
+            referred = _referred(text, resolver, refer)  # "and the cloud one?"
+            named = [referred] if referred else []
+    topic = with_placeholder(text, [*named, asked or ""])
+    intent = question_intent(topic)
+    references = {stem(t) for t in role_tokens(" ".join(m.group(1) for m in _REFERENCE.finditer(text)))}
+    words = content_stems(topic) - _BARE_WORDS - references - {stem("role"), stem("this")}
+    has_topic = intent != "other" or bool(key_terms(topic) and words and not _only_reference(text))
+    return _Turn(tuple(named), topic, intent, has_topic)
+
+
+def _only_reference(text: str) -> bool:
+    """'what about the credit one?', 'and the vision one': a reference and nothing else."""
+    rest = _REFERENCE.sub(" ", text)
+    return not (content_stems(rest) - _BARE_WORDS)
+
+
+def _referred(text: str, resolver: RoleResolver, refer: Refer | None) -> str | None:
+    for found in _REFERENCE.finditer(text):
+        phrase = found.group(1)
+        role = resolver.partial(phrase) or (refer(phrase) if refer else None)
+        if role is not None:
+            return role
+    if len(text.split()) <= 6:
+        # A short follow-up may name a role by one word of its title alone ("and credit?").
+        for word in re.findall(r"[A-Za-z][\w+#-]*", text):
+            role = resolver.partial(word)
+            if role is not None:
+                return role
+    return None
+
+
+def _last_two(earlier: Sequence[_Turn]) -> list[str]:
+    """The two most recent distinct roles of the earlier turns, in the order they were asked about."""
+    seen: list[str] = []
+    for turn in earlier:
+        for role in turn.roles:
+            if role not in seen:
+                seen.append(role)
+        if len(seen) >= 2:
+            break
+    return list(reversed(seen[:2]))

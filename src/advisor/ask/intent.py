@@ -13,18 +13,23 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "pay": re.compile(
         r"\b(salar(y|ies)|pay(s|ing)?|paid|earn(s|ing|ings)?|compensat\w*|wages?|income|bonus(es)?|"
         r"how much (do|does|can|will|would|could)\b|make (a|per) (year|month|hour)|rsus?|stock options?|"
-        r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?)\b",
+        r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?|stock|equity|six figures|"
+        r"(how much|the most|the least|can|could|would|will|to|do|does) (\w+ ){0,2}make( (a|per|six|\$|\d)\w*)?\s*\??$|"
+        r"make (six|\$|\d|good money|a living|more|less))\b",
         re.I,
     ),
     "responsibilities": re.compile(
         r"\b(responsib\w*|dut(y|ies)|day[- ]to[- ]day|tasks?|typical day|in charge of|"
-        r"what (do|does|would|will) (an? |the )?[\w\s-]{0,60}?\bdo\b|(role|job|work) involve\w*)",
+        r"what (kind of |sort of )?(stuff |things |work |projects )?(do|does|would|will) (an? |the )?[\w\s-]{0,60}?"
+        r"\b(do|doing|build|create|develop|design|work on|handle|deal with)\b|(role|job|work) involve\w*)",
         re.I,
     ),
     "growth": re.compile(
         r"\b(career (path|growth|progression|development|prospects|ladder)|grow(th)?|advanc\w*|promot\w*|"
         r"progress\w*|next steps?|move up|future|outlook|demand|job market|prospects|opportunit\w*|trends?|"
-        r"from there|transition\w*|move into)\b",
+        r"from there|transition\w*|move (up|on|into|to|from)|switch (to|into)|other (jobs|roles|positions|careers)|"
+        r"later on|long[- ]term|what comes (after|next)|after (being|working as)|lead to|"
+        r"where (can|could|does|do|will|would) [\w\s-]{0,40}\b(lead|go|take))\b",
         re.I,
     ),
     "requirements": re.compile(
@@ -60,9 +65,62 @@ _TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Finer topics within one: a small prior between the sections of one topic ("job outlook" is about demand,
+# "what comes after" about advancement, "perks" about benefits rather than the salary).
+_FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "demand": (
+        re.compile(
+            r"\b(outlook|demand|job market|market|hiring|hire[sd]?|sought|prospects|industr(y|ies)|sectors?|"
+            r"employers?)\b",
+            re.I,
+        ),
+        re.compile(r"demand|outlook|market|hiring|sought|employer", re.I),
+    ),
+    "advancement": (
+        re.compile(
+            r"\b(career path|advanc\w*|promot\w*|next (step|role|move)s?|move (up|into|on)|transition\w*|lead|"
+            r"after|from there|progress\w*|ladder)\b",
+            re.I,
+        ),
+        re.compile(r"career (path|growth|progression)|advancement|growth opportunit|progression|\bpath\b", re.I),
+    ),
+    "challenges": (
+        re.compile(
+            r"\b(challeng\w*|hard(est)?|difficult\w*|struggl\w*|headaches?|pain points?|problems?|downsides?|"
+            r"cons|obstacles?|risks?)\b",
+            re.I,
+        ),
+        re.compile(r"challeng|difficult|problem|obstacle|risk", re.I),
+    ),
+    "benefits": (
+        re.compile(r"\b(benefits?|perks?|insurance|401\(?k\)?|pto|vacation|time off|health(care)?)\b", re.I),
+        re.compile(r"benefit|perk", re.I),
+    ),
+}
+
+
+def question_facets(text: str) -> frozenset[str]:
+    return frozenset(name for name, (question, _heading) in _FACETS.items() if question.search(text))
+
+
+@lru_cache(maxsize=65536)
+def heading_facets(heading: str) -> frozenset[str]:
+    return frozenset(name for name, (_question, pattern) in _FACETS.items() if pattern.search(heading))
+
+
 def question_intent(text: str) -> str:
     found = [name for name in _PRIORITY if _QUESTION_PATTERNS[name].search(text)]
     return found[0] if found else "other"
+
+
+def naming_words(text: str) -> set[str]:
+    """The words of a question that only name its topic ("next step", "what does ... do", "salary"): the
+    spans the topic patterns match."""
+    out: set[str] = set()
+    for pattern in _QUESTION_PATTERNS.values():
+        for found in pattern.finditer(text):
+            out.update(w.lower() for w in re.findall(r"[\w']+", found.group(0)))
+    return out
 
 
 @lru_cache(maxsize=65536)

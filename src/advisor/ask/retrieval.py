@@ -14,7 +14,6 @@ from ..indexing import vector_index
 from ..indexing.embedding import TextEmbedder
 from ..indexing.index_store import StoredIndex
 from ..records import Chunk, Hit
-from ..text.lexical import expansion
 from .intent import passage_intents, primary_heading
 from .roles import names_role
 
@@ -88,7 +87,7 @@ class Retriever:
             return []
         depth = min(len(ids), max(k * 4, 32))
         dense_ids, dense_scores = self._dense(text, ids, depth)
-        lexical_ids = self._bm25(f"{text} {expansion(text)}", ids, depth)
+        lexical_ids = self._bm25(text, ids, depth)
         fused = reciprocal_rank_fusion([dense_ids, lexical_ids])
         dense_rank = {i: r for r, i in enumerate(dense_ids, start=1)}
         lexical_rank = {i: r for r, i in enumerate(lexical_ids, start=1)}

@@ -171,6 +171,46 @@ class RoleResolver:
                 best = score
         return (best[2], best[1]) if best is not None else None
 
+    def named_roles(self, question: str) -> list[str]:
+        """Every document role the question names, in order ("cloud engineer vs cv engineer" -> two roles).
+        A question naming one role (whatever words its title has) gives that role alone."""
+        whole = self.resolve(question)
+        if whole.role is not None and _SEPARATOR.search(whole.role):
+            # "Plumbers, Pipefitters, and Steamfitters": a title with commas and "and" in it, named in full.
+            spelled = re.search(re.escape(whole.role), question, re.I)
+            if spelled:
+                rest = question[: spelled.start()] + " , " + question[spelled.end() :]
+                return [whole.role, *(r for r in self.named_roles(rest) if r != whole.role)]
+        parts = [p for p in _SEPARATOR.split(question) if p.strip()]
+        found: list[str] = []
+        for part in parts:
+            match = self.resolve(part)
+            # "cloud vs comms": in a question that sets names side by side, a word of one title names it.
+            role = match.role or (self._partial_word(part) if len(parts) >= 2 else None)
+            if role is not None and role not in found:
+                found.append(role)
+        if len(found) >= 2:
+            return found
+        return [whole.role] if whole.role is not None else found[:1]
+
+    def partial(self, phrase: str) -> str | None:
+        """The one role whose title holds every word of a partial name ("vision", "the credit one", "cv")."""
+        wanted = {t for t in role_tokens(phrase) if t not in SENIORITY and t not in _FILLER and t not in ROLE_NOUNS}
+        if not wanted:
+            return None
+        fitting = [t.name for t in self._titles if wanted <= set(t.core)]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _partial_word(self, text: str) -> str | None:
+        """The role the first or last word of a part names ("cloud" in "which pays more, cloud"; "comms" in
+        "comms pay"); a word inside a phrase ("vision insurance") names no role."""
+        words = re.findall(r"[A-Za-z][\w+#-]*", text)
+        for word in dict.fromkeys([words[0], words[-1]] if words else []):
+            role = self.partial(word)
+            if role is not None:
+                return role
+        return None
+
     def subject_of(self, doc_role: str, section_path: Sequence[str]) -> str:
         """Whom a section is about: a heading naming another role makes that role its subject."""
         for heading in reversed(section_path):
@@ -184,6 +224,10 @@ class RoleResolver:
 
 
 _PERSON = re.compile(r"(er|or|ist|ian|ant|ent|man|woman|ee|eer|ive|ary|ic|nurse|chef|cook|pilot|judge|nanny)$")
+# Where a question naming several roles separates them.
+_SEPARATOR = re.compile(
+    r"\s+(?:vs\.?|versus|or|and|with|compared (?:to|with)|than|against)\s+|\s[&+]\s|[,;/]\s*|\?", re.I
+)
 
 
 def _alias_key(name: str) -> tuple[str, ...]:
@@ -278,6 +322,34 @@ def without_role(question: str, role: str) -> str:
         return question
     kept = [w for w in re.findall(r"\S+", question) if not set(role_tokens(w)) or not set(role_tokens(w)) <= names]
     return " ".join(kept) or question
+
+
+PLACEHOLDER = "this role"
+
+
+def with_placeholder(question: str, names: Sequence[str]) -> str:
+    """The question with the words naming the roles replaced by "this role": what is asked, in a sentence the
+    embedding model still reads as a question about a job ("what comes after being this role?")."""
+    wanted = {t for name in names for t in role_tokens(name)}
+    if not wanted:
+        return question
+    out: list[str] = []
+    replaced = False
+    for word in re.findall(r"\S+", question):
+        tokens = set(role_tokens(word))
+        if tokens and tokens <= wanted | SENIORITY:
+            if not replaced:
+                out.append(PLACEHOLDER + ("?" if word.endswith("?") else ""))
+                replaced = True
+            continue
+        out.append(word)
+    text = " ".join(out)
+    return re.sub(rf"\b(a|an|the) {PLACEHOLDER}\b", PLACEHOLDER, text, flags=re.I)
+
+
+def without_placeholder(topic: str) -> str:
+    """A topic with its "this role" taken out, for matching against text that never names the role."""
+    return re.sub(r"\s+", " ", re.sub(rf"\b{PLACEHOLDER}\b", " ", topic)).strip()
 
 
 def names_role(section_path: Sequence[str], role: str) -> bool:

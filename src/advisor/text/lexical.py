@@ -85,34 +85,3 @@ def content_stems(text: str, exclude: frozenset[str] = frozenset()) -> set[str]:
 def _content_stems(text: str) -> frozenset[str]:
     tokens = expand([w.split("'")[0] for w in words(text)])
     return frozenset(stem(t) for t in tokens if t not in STOPWORDS and len(t) >= 2)
-
-
-# Words a question uses for what a passage says in other words; used only to score sentences.
-RELATED = {
-    "degre": {"bachelor", "master", "phd", "ph", "msc", "educ", "educat"},
-    "studi": {"degre", "bachelor", "master", "educ", "field"},
-    "educ": {"degre", "bachelor", "master", "phd", "ph"},
-    "earn": {"salari", "compens", "pay"},
-    "salari": {"compens", "pay", "median"},
-    "pay": {"salari", "compens"},
-    "grow": {"growth", "advanc", "progress", "senior", "transit"},
-    "growth": {"grow", "advanc", "progress"},
-    "advanc": {"growth", "progress", "promot"},
-    "languag": {"python", "c++", "java", "program"},
-    "tool": {"terraform", "ansibl", "framework"},
-    "certif": {"certif", "licens"},
-    "experi": {"year"},
-    "outlook": {"demand"},
-    "remot": {"hybrid"},
-    "move": {"transit", "advanc"},
-    "benefit": {"perk", "insur", "401"},
-    "rais": {"increas"},
-}
-
-
-def expansion(text: str) -> str:
-    """Related words for a question's words, as text for a lexical search ("outlook" -> "demand growth")."""
-    extra: list[str] = []
-    for s in content_stems(text):
-        extra.extend(sorted(RELATED.get(s, ())))
-    return " ".join(extra)

@@ -1,0 +1,276 @@
+"""Answers about several roles at once: two or more roles compared on one point, what two roles share, and which
+of all the roles does something. Each role's value is its own document's words, cited; a role whose document
+does not speak to the point is named as such and never given a value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..records import Answer, Citation, Fact, Query
+from .answering import MIN_SCORE, Citing, display, missing_terms
+from .evidence import Evidence, Scored
+from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER
+
+PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones that say the same thing
+PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
+PAIR_MARGIN = 0.2  # a line in a pair scores at most this much below its document's best line
+MAX_PAIRS = 3
+_TOOLS = re.compile(
+    r"\b(tech\w*|tools?|languages?|programming|software|stack|frameworks?|platforms?|skills?|code|coding)\b", re.I
+)
+_MORE = re.compile(r"\b(more|most|higher|highest|best|better|bigger|longer|greater|max(imum)?|top)\b", re.I)
+_LESS = re.compile(r"\b(less|least|lower|lowest|fewer|fewest|shorter|min(imum)?|cheapest)\b", re.I)
+_LEVELS = {
+    "doctorate": re.compile(r"\bph\.?\s?d|\bdoctor", re.I),
+    "master": re.compile(r"\bmaster", re.I),
+    "bachelor": re.compile(r"\bbachelor|\bcollege\b|\buniversity\b", re.I),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one role's document says on the point: a unit (scored), the fact it states, or nothing."""
+
+    role: str
+    scored: Scored | None
+    fact: Fact | None = None
+
+
+class Comparer:
+    def __init__(self, evidence: Evidence, facts: Sequence[Fact], citing: Citing) -> None:
+        self.evidence = evidence
+        self.citing = citing
+        position = {u.id: i for i, u in enumerate(evidence.units)}
+        self._facts: dict[str, list[tuple[int, Fact]]] = {}
+        for fact in facts:
+            i = position.get(fact.unit_id)
+            if i is not None:
+                self._facts.setdefault(evidence.subjects[i], []).append((i, fact))
+
+    def facts_of(self, role: str) -> list[tuple[int, Fact]]:
+        return self._facts.get(role, [])
+
+    def findings(
+        self,
+        query: Query,
+        roles: Sequence[str],
+        vector: np.ndarray,
+        stems: frozenset[str],
+        carries: Callable[[str], float],
+    ) -> list[Finding]:
+        kinds = _fact_kinds(query)
+        out = []
+        for role in roles:
+            positions = self.evidence.positions(role)
+            fact = self._best_fact(role, kinds, query) if kinds else None
+            if fact is not None:
+                i, f = fact
+                out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f))
+                continue
+            ranked = self.evidence.rank(positions, vector, stems, query.intent)
+            if (
+                kinds
+                or not ranked
+                or ranked[0].score < MIN_SCORE
+                or missing_terms(self.evidence, positions, query.terms, ranked, carries)
+            ):
+                out.append(Finding(role, None))
+            else:
+                out.append(Finding(role, ranked[0]))
+        return out
+
+    def compare(self, query: Query, findings: Sequence[Finding], point: str) -> Answer:
+        """Two or more named roles, side by side; the lead says which is higher when the question asks."""
+        found = [f for f in findings if f.scored is not None]
+        numbers, citations = self._cite(found)
+        lines = [self._line(f, numbers, point) for f in findings]
+        lead = _lead(query, found, numbers)
+        if not found:
+            lead = f"None of these documents says anything on {point}."
+        text = "\n".join([lead, *lines] if lead else [f"On {point}, by each role's document:", *lines])
+        missing = tuple(f.role for f in findings if f.scored is None)
+        return Answer(text, citations, None, query.intent, abstained=not found, missing=_points(missing, point))
+
+    def across(self, query: Query, findings: Sequence[Finding], point: str) -> Answer:
+        """Which of all the roles: those whose documents say it, each cited; the others named in one line."""
+        found = [f for f in findings if f.scored is not None and _qualifies(query, f)]
+        numbers, citations = self._cite(found)
+        if not found:
+            text = f"None of the role documents says anything on {point}."
+            return Answer(text, citations, None, query.intent, abstained=True, missing=(point,))
+        lead = _lead(query, found, numbers)
+        names = ", ".join(f.role for f in found)
+        head = lead or (f"The {names} document says so:" if len(found) == 1 else f"The documents that say so: {names}.")
+        lines = [head, *(self._line(f, numbers, point) for f in found)]
+        others = [f.role for f in findings if f not in found]
+        if others:
+            plural = len(others) > 1
+            lines.append(f"The {', '.join(others)} document{'s do' if plural else ' does'} not mention it.")
+        return Answer("\n".join(lines), citations, None, query.intent)
+
+    def common(self, query: Query, roles: Sequence[str], point: str, rank: Callable[[str], Sequence[Scored]]) -> Answer:
+        """What two or more roles' documents both say: the tools, languages, fields of study and degrees they
+        both name, and (for two roles) the lines on the question's topic that say much the same thing; rank
+        gives a role's units for the question, best first."""
+        shared = self._shared_facts(query, roles)
+        pairs = self._same_lines(roles, rank) if len(roles) == 2 else []
+        if not shared and not pairs:
+            text = f"The {' and '.join(roles)} documents name nothing in common on {point}."
+            return Answer(text, (), None, query.intent, missing=(point,))
+        units = [self.evidence.units[i] for items in shared.values() for i, _f in items]
+        units += [self.evidence.units[s.position] for pair in pairs for s in pair]
+        numbers, citations = self.citing.cite(units, [1.0] * len(units))
+        lines = [f"What the {' and the '.join(roles)} documents have in common:"]
+        for key, items in shared.items():
+            marks = "".join(f"[{numbers[self.evidence.units[i].chunk_id]}]" for i, _f in items)
+            lines.append(f"- Both name {_common_label(key, items)} {marks}")
+        for pair in pairs:
+            lines_of = [self.evidence.units[s.position] for s in pair]
+            said = "; ".join(
+                f"{role}: {display(unit)} [{numbers[unit.chunk_id]}]"
+                for role, unit in zip(roles, lines_of, strict=True)
+            )
+            lines.append(f"- Both say much the same: {said}")
+        return Answer("\n".join(lines), citations, None, query.intent)
+
+    def _shared_facts(self, query: Query, roles: Sequence[str]) -> dict[str, list[tuple[int, Fact]]]:
+        """The tools, languages, fields and degrees every one of the roles' documents names, when the question
+        is about them or about nothing in particular."""
+        topic = query.topic or query.text
+        anything = not query.terms  # "what do they have in common?"
+        degrees = bool(DEGREE.search(topic)) or anything
+        named = bool(_TOOLS.search(topic)) or anything
+        if not (degrees or named):
+            return {}
+        shared: dict[str, list[tuple[int, Fact]]] = {}
+        for role in roles:
+            seen: dict[str, tuple[int, Fact]] = {}
+            for i, fact in self.facts_of(role):
+                key = _common_key(fact)
+                if key is None or key in seen:
+                    continue
+                if degrees if key.startswith("education.") else named:
+                    seen[key] = (i, fact)
+            for key, item in seen.items():
+                shared.setdefault(key, []).append(item)
+        return {k: v for k, v in shared.items() if len(v) == len(roles)}
+
+    def _same_lines(self, roles: Sequence[str], rank: Callable[[str], Sequence[Scored]]) -> list[tuple[Scored, ...]]:
+        """Lines of two documents on the question's topic that say much the same thing, closest first."""
+        first, second = (
+            [s for s in rank(role) if self.evidence.units[s.position].kind != "note"][:PAIR_POOL] for role in roles
+        )
+        if not first or not second:
+            return []
+        a = self.evidence.vectors[[s.position for s in first]]
+        b = self.evidence.vectors[[s.position for s in second]]
+        similarity = a @ b.T
+        order = sorted(
+            ((float(similarity[i, j]), i, j) for i in range(len(first)) for j in range(len(second))),
+            key=lambda item: -item[0],
+        )
+        pairs: list[tuple[Scored, ...]] = []
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for cosine, i, j in order:
+            if cosine < PAIR_COSINE or len(pairs) >= MAX_PAIRS:
+                break
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((first[i], second[j]))
+        return pairs
+
+    def _best_fact(self, role: str, kinds: Sequence[str], query: Query) -> tuple[int, Fact] | None:
+        candidates = [(i, f) for i, f in self.facts_of(role) if f.kind in kinds]
+        if not candidates:
+            return None
+        order = {k: n for n, k in enumerate(kinds)}
+        level = next((name for name, pattern in _LEVELS.items() if pattern.search(query.topic)), None)
+        if level is not None:
+            leveled = [(i, f) for i, f in candidates if f.kind == f"education.{level}"]
+            return leveled[0] if leveled else None
+        return min(candidates, key=lambda item: (order[item[1].kind], item[0]))
+
+    def _cite(self, found: Sequence[Finding]) -> tuple[dict[str, int], tuple[Citation, ...]]:
+        units = [self.evidence.units[f.scored.position] for f in found if f.scored is not None]
+        return self.citing.cite(units, [f.scored.score for f in found if f.scored is not None])
+
+    def _line(self, finding: Finding, numbers: Mapping[str, int], point: str) -> str:
+        if finding.scored is None:
+            return f"- {finding.role}: the document does not mention {point}."
+        unit = self.evidence.units[finding.scored.position]
+        return f"- {finding.role}: {display(unit)} [{numbers[unit.chunk_id]}]"
+
+
+def point_of(query: Query) -> str:
+    """The point compared, in words for "does not mention ...": the question's own words."""
+    if query.intent == "pay":
+        return "pay"
+    if EXPERIENCE.search(query.topic) and query.intent == "requirements":
+        return "years of experience"
+    if DEGREE.search(query.topic):
+        return "degrees"
+    return " ".join(query.terms) or "this"
+
+
+def _fact_kinds(query: Query) -> tuple[str, ...]:
+    if query.intent == "pay":
+        return PAY_ORDER
+    if EXPERIENCE.search(query.topic) and not DEGREE.search(query.topic):
+        return ("experience.years",)
+    if DEGREE.search(query.topic):
+        return ("education.doctorate", "education.master", "education.bachelor", "education.associate")
+    if CERTIFICATION.search(query.topic):
+        return ("certification",)
+    return ()
+
+
+def _lead(query: Query, found: Sequence[Finding], numbers: Mapping[str, int]) -> str:
+    """ "X asks for the most: ..." when the question asks which is more or less, and the figures say."""
+    valued = [f for f in found if f.fact is not None and f.fact.low is not None]
+    asked = f"{query.text} {query.topic}"
+    more, less = _MORE.search(asked), _LESS.search(asked)
+    if not valued or not (more or less or (query.mode == "compare" and len(valued) >= 2)):
+        return ""
+    if len(valued) == 1:
+        only = valued[0]
+        return f"Only the {only.role} document gives a figure: {_figure(only)}."
+    best = (min if less and not more else max)(valued, key=lambda f: (f.fact.low or 0.0, f.fact.high or 0.0))  # type: ignore[union-attr]
+    word = "lowest" if less and not more else "highest"
+    return f"The {best.role} document gives the {word} figure: {_figure(best)}."
+
+
+def _figure(finding: Finding) -> str:
+    assert finding.fact is not None
+    value = finding.fact.value
+    return value if len(value) <= 90 else value[:87] + "..."
+
+
+def _qualifies(query: Query, finding: Finding) -> bool:
+    if finding.fact is not None:
+        return True
+    return finding.scored is not None
+
+
+def _points(roles: Sequence[str], point: str) -> tuple[str, ...]:
+    return tuple(f"{point} ({role})" for role in roles)
+
+
+def _common_key(fact: Fact) -> str | None:
+    if fact.kind in ("named", "education.field"):
+        return fact.value.lower()
+    if fact.kind.startswith("education.") and fact.kind != "education.field":
+        return fact.kind
+    return None
+
+
+def _common_label(key: str, items: Sequence[tuple[int, Fact]]) -> str:
+    if key.startswith("education."):
+        return f"a {key.split('.', 1)[1]}'s degree" if key != "education.doctorate" else "a Ph.D."
+    return items[0][1].value

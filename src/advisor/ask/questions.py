@@ -1,0 +1,180 @@
+"""What a question's words say about its shape, before any document is looked at: chat shorthand spelled out,
+the form of answer it wants (yes/no, how much, how many, which), whether it compares roles, and the words that
+carry its point. Plain functions over text."""
+
+from __future__ import annotations
+
+import re
+
+from ..text.lexical import ABBREVIATIONS, STOPWORDS, stem, words
+from .facts import aspect_words
+from .intent import naming_words
+
+# Chat shorthand people type for everyday words (role abbreviations are the role resolver's business).
+SHORTHAND = {
+    "xp": "experience",
+    "exp": "experience",
+    "yrs": "years",
+    "yr": "year",
+    "reqs": "requirements",
+    "req": "requirement",
+    "quals": "qualifications",
+    "certs": "certifications",
+    "cert": "certification",
+    "langs": "languages",
+    "lang": "language",
+    "sal": "salary",
+    "comp": "compensation",
+    "wfh": "work from home",
+    "edu": "education",
+    "phd": "Ph.D.",
+    "bachelors": "bachelor's",
+    "masters": "master's",
+    "mgmt": "management",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+}
+_SHORTHAND = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])", re.I)
+
+_YES_NO = re.compile(
+    r"^\s*(do|does|did|is|are|was|were|can|could|will|would|should|shall|has|have|had|must|need|may|am|any)\b",
+    re.I,
+)
+_HOW_MUCH = re.compile(r"\bhow (much|big|high|fast)\b|\bsix figures\b|\bwhat (is|are|'s) the (salary|pay)\b", re.I)
+_HOW_MANY = re.compile(r"\bhow (many|long)\b|\bhow much (experience|time)\b|\byears?\b", re.I)
+_WHICH = re.compile(r"^\s*(which|what|who)\b", re.I)
+_COMPARE = re.compile(
+    r"\b(vs\.?|versus|compare[ds]?|comparison|compared|difference|differ|differences|better|worse|more|less|"
+    r"most|least|best|highest|lowest|higher|lower|bigger|longer|fewer|shorter)\b",
+    re.I,
+)
+_COMMON = re.compile(r"\b(in common|share|shared|sharing|same|similar|similarities|overlap|alike)\b", re.I)
+_ACROSS = re.compile(
+    r"\b(which|what|who)\b[^?]*\b(roles?|jobs?|positions?|careers?|ones?|of (them|these|those|the \w+))\b|"
+    r"^\s*who (earns|makes|gets|pays|needs|has)\b|\b(roles|jobs|positions) (that|which|where)\b",
+    re.I,
+)
+# Words that say what kind of thing is asked or how, not what it is about.
+_FILLER_WORDS = """need needs needed require required requirement requirements have has get gets got make makes
+    made do does doing done work works working job jobs role roles position career careers typical typically
+    usual usually actually really kind sort stuff things thing lot much many long good best more most less
+    least better worse become becoming be being want wanna like know tell say said give show describe explain
+    mean meaning help anything something someone somebody everyone day days time ok okay hi hello thanks
+    please yes no also just still even ever any some all each every both two one ones other others same
+    compare compared comparison versus vs differ difference differences between common share shared similar
+    overlap main key core primary general overall usual normal regular daily basis look looks looking seem seems
+    actually realistically basically honestly exactly probably maybe tho though rn lol btw idk kinda sorta gonna
+    whole entire""".split()
+FILLER = frozenset(stem(w) for w in _FILLER_WORDS)
+_QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+# The words that only say which topic is asked (the intent); a question made of them asks for the topic as a
+# whole ("what does it pay?"), not for a point within it.
+_INTENT_WORDS = """pay paid paying salary salaries earn earns earning earnings compensation wage wages income money
+    requirement requirements qualification qualifications qualified skill skills education experience
+    background prerequisite prerequisites growth grow career path advance advancement progression prospects
+    opportunity opportunities future outlook responsibility responsibilities duty duties task tasks day daily
+    involve involves""".split()
+INTENT_WORDS = frozenset(stem(w) for w in _INTENT_WORDS)
+# Words of questions that are no typos, whatever the documents say: never "mended" into a document's word.
+EVERYDAY_WORDS = frozenset(
+    [
+        *_FILLER_WORDS,
+        *_INTENT_WORDS,
+        *STOPWORDS,
+        *_QUESTION_WORDS,
+        *SHORTHAND,
+        *(w for v in SHORTHAND.values() for w in v.split()),
+        *ABBREVIATIONS,  # "infra", "comms": expanded later, never mended into another word
+    ]
+)
+
+
+def spelled_out(text: str) -> str:
+    """The question with chat shorthand written in full ("cloud eng xp?" -> "cloud eng experience?")."""
+    return _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+
+
+def answer_form(text: str) -> str:
+    """ "yes-no", "how-much", "how-many", "which" or "open": the kind of answer the question wants first."""
+    if _YES_NO.match(text):
+        return "yes-no"
+    if _HOW_MANY.search(text) and re.search(r"\bhow (many|long)\b|\bhow much (experience|time)\b", text, re.I):
+        return "how-many"
+    if _HOW_MUCH.search(text):
+        return "how-much"
+    return "which" if _WHICH.match(text) else "open"
+
+
+def comparison(text: str, named: int) -> str | None:
+    """ "compare" (two or more roles on one point), "common" (what they share), "across" (which of all the roles
+    ...), or None for a question about one role."""
+    if named >= 2:
+        # "Do X and Y both ...?" asks what they share; "compare both" compares.
+        both = re.search(r"\bboth\b", text, re.I) and not _COMPARE.search(text)
+        return "common" if _COMMON.search(text) or both else "compare"
+    if named == 0 and _ACROSS.search(text) and (_COMPARE.search(text) or re.search(r"\bwhich|who\b", text, re.I)):
+        return "across"
+    return None
+
+
+def key_terms(topic: str) -> list[str]:
+    """The words that carry the question's point: content words that are neither question words nor the kind
+    of words every question has ("need", "job", "typically")."""
+    out = []
+    naming = naming_words(topic) | aspect_words(topic)
+    for word in words(topic):
+        base = word.split("'")[0]
+        skip = (
+            word in naming
+            or base in STOPWORDS
+            or base in _QUESTION_WORDS
+            or stem(base) in FILLER
+            or stem(base) in INTENT_WORDS
+        )
+        if len(base) < 2 or skip or base.isdigit():
+            continue
+        out.append(base)
+    return list(dict.fromkeys(out))
+
+
+def phrase_around(topic: str, term: str) -> str:
+    """The words of the question around a term, as it can be quoted back ("work from home", "visa sponsorship")."""
+    tokens = re.findall(r"[\w'+#./-]+", topic)
+    lowered = [t.lower().strip(".?!,") for t in tokens]
+    if term not in lowered:
+        return term
+    i = lowered.index(term)
+    connectors = {"from", "of", "in", "on", "for", "to", "with", "at", "and", "or"}
+
+    def inside(j: int) -> bool:
+        word = lowered[j]
+        return bool(word) and word not in _QUESTION_WORDS and (word not in STOPWORDS or word in connectors)
+
+    start, end = i, i
+    while start > 0 and inside(start - 1):
+        start -= 1
+    while end + 1 < len(tokens) and inside(end + 1):
+        end += 1
+    # Not the question's own verbs and topic words at either end ("need sql" -> "sql", "come with visa
+    # sponsorship" -> "visa sponsorship"), unless joined to the term by a connector ("work from home").
+    def loose(j: int, step: int) -> bool:
+        word = lowered[j]
+        joined = lowered[j + step] in connectors if 0 <= j + step < len(lowered) else False
+        return word in connectors or word in _LIGHT_VERBS or (_generic(word) and not joined)
+
+    while start < i and loose(start, 1):
+        start += 1
+    while end > i and loose(end, -1):
+        end -= 1
+    return " ".join(t.strip(".?!,") for t in tokens[start : end + 1])
+
+
+_LIGHT_VERBS = frozenset("come comes coming go goes get gets give gives offer offers provide provides".split())
+
+
+def _generic(word: str) -> bool:
+    base = stem(word.split("'")[0])
+    return base in FILLER or base in INTENT_WORDS

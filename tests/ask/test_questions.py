@@ -1,0 +1,49 @@
+"""What a question's words say before any document is read: shorthand, the form of answer, comparisons, and
+the words that carry its point."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.ask.questions import answer_form, comparison, key_terms, phrase_around, spelled_out
+
+
+def test_chat_shorthand_is_spelled_out() -> None:
+    assert spelled_out("sr cloud eng xp reqs? certs?") == "sr cloud eng experience requirements? certifications?"
+    assert spelled_out("can i wfh") == "can i work from home"
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("Does a pilot need a license?", "yes-no"),
+        ("how many years of experience for this role", "how-many"),
+        ("How much does this role make?", "how-much"),
+        ("Which certifications help?", "which"),
+        ("tell me about the pay", "open"),
+    ],
+)
+def test_the_form_of_answer_a_question_wants(question: str, form: str) -> None:
+    assert answer_form(question) == form
+
+
+def test_comparisons_by_what_they_ask() -> None:
+    assert comparison("cloud vs credit pay", 2) == "compare"
+    assert comparison("compare both", 2) == "compare"
+    assert comparison("do cloud and cv engineers both use python?", 2) == "common"
+    assert comparison("what do the two have in common", 2) == "common"
+    assert comparison("which role pays the most?", 0) == "across"
+    assert comparison("what does this role do", 1) is None
+
+
+def test_key_terms_leave_out_the_words_every_question_has_and_the_topic_words() -> None:
+    assert key_terms("do this role need to know python") == ["python"]
+    assert key_terms("what would my day to day look like as this role") == []
+    assert key_terms("what is the pay band for this role") == []  # "band": which pay figure, not a point
+    assert key_terms("does this role come with visa sponsorship?") == ["come", "visa", "sponsorship"]
+
+
+def test_the_words_around_a_term_are_quoted_without_the_questions_own_verbs() -> None:
+    assert phrase_around("Does this role come with visa sponsorship?", "visa") == "visa sponsorship"
+    assert phrase_around("do i need sql or excel for this role", "sql") == "sql or excel"
+    assert phrase_around("Can this role work from home?", "home") == "work from home"
