@@ -41,7 +41,7 @@ from advisor.indexing.build import build
 from advisor.indexing.embedding import Embedder
 from advisor.ingest.chunking import chunk_document
 from advisor.ingest.documents import read_folder
-from advisor.quality.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
+from advisor.quality.evaluation import DEV_QUESTIONS, evaluate, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -145,7 +145,7 @@ def ingestion(corpus: Path, work: Path, embedders: dict[str, Embedder], rounds: 
 
 def quality(corpus: Path, work: Path, embedders: dict[str, Embedder]) -> dict[str, Any]:
     """`advisor eval` on the product corpus with each backend: the answers must not get worse."""
-    suite = load_cases(ROOT / DEFAULT_QUESTIONS)
+    suite = load_cases(ROOT / DEV_QUESTIONS)
     out = {}
     for backend, embedder in embedders.items():
         settings = settings_for(corpus, work / f"eval-{backend}", backend)
@@ -412,7 +412,7 @@ def main() -> int:
     r["ingestion_product"] = ingestion(product, work / "p", embedders, args.rounds)
     step("answer quality before/after")
     r["quality"] = quality(product, work / "q", embedders)
-    questions = [c.question for c in load_cases(ROOT / DEFAULT_QUESTIONS).cases if not c.history]
+    questions = [c.question for c in load_cases(ROOT / DEV_QUESTIONS).cases if not c.history]
     step("Advisor.ask latency")
     r["query_product"] = query_latency(Path(r["ingestion_product"][OURS]["index_dir"]), product, questions, args.rounds)
     step("HTTP latency and serving memory (product)")
