@@ -45,6 +45,21 @@ def test_ask_text_prints_the_answer_and_its_passages(product_settings: Settings)
     assert "no information on pay" in cloud.stdout and "[1]" not in cloud.stdout
 
 
+def test_facts_lists_a_roles_typed_facts_with_their_passages(product_settings: Settings) -> None:
+    index = str(product_settings.index_dir)
+    text = _run("facts", "--index", index, "ml perf architect")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0] == "ML Performance Architect"
+    assert "  Median pay: Median Salary: $185,000 - $205,000" in lines
+    assert any(line.startswith("  Skills and tools: ") and "PyTorch" in line for line in lines)
+    data = json.loads(_run("facts", "--index", index, "--json", "Senior Credit Risk Analyst").stdout)
+    assert data["role"] == "Senior Credit Risk Analyst"
+    assert not any(f["kind"].startswith("pay.") for f in data["facts"])  # its document gives no pay
+    unknown = _run("facts", "--index", index, "astronaut")
+    assert unknown.returncode == 1 and "No role document is titled “astronaut”" in unknown.stderr
+
+
 def test_index_command_prints_the_report(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -123,13 +124,61 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
         _out("    " + c.text.replace("\n", "\n    "))
 
 
+_FACT_ORDER = ("pay", "experience", "education", "certification", "named", "demand")
+
+
+def _fact_order(fact: Any) -> int:
+    family = fact.kind.split(".")[0]
+    return _FACT_ORDER.index(family) if family in _FACT_ORDER else len(_FACT_ORDER)
+
+
+@main.command("facts")
+@click.argument("role")
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+@click.option("--json", "as_json", is_flag=True, help="Print the facts as JSON.")
+def facts_cmd(role: str, index: str | None, as_json: bool) -> None:
+    """List what a role's document states as typed facts (pay, experience, degrees, certifications, skills and
+    tools), each with the passage it comes from. ROLE: the title, an abbreviation or an alternate title.
+
+    \b
+    Examples:
+      advisor facts "ML Performance Architect"
+      advisor facts "cloud eng" --json
+    """
+    from .ask import Advisor
+
+    with _errors():
+        advisor = Advisor.load(settings=_settings(index=index))
+        name = advisor.find_role(role)
+        facts = advisor.role_facts(name)
+    if as_json:
+        _out(json.dumps({"role": name, "facts": [f.to_dict() for f in facts]}, indent=2, ensure_ascii=False))
+        return
+    if not facts:
+        _out(f"{name}: the document states no pay figures, years, degrees, certifications or named tools.")
+        return
+    _out(name)
+    by_label: dict[str, list[Any]] = {}
+    for fact in sorted(facts, key=_fact_order):
+        by_label.setdefault(fact.label, []).append(fact)
+    for label, group in by_label.items():
+        if label == "Skills and tools":
+            names = list(dict.fromkeys(f.value for f in group))
+            _out(f"  {label}: {', '.join(names)}")
+            continue
+        for fact in group:
+            qualifier = f" ({fact.qualifier})" if fact.qualifier else ""
+            _out(f"  {label}{qualifier}: {fact.value}")
+            _out(f"      from {fact.source} > {fact.section}")
+
+
 @main.command("eval")
 @click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
 @click.option(
     "--questions",
     type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Question set (YAML) [eval/questions.yaml].",
+    multiple=True,
+    help="Question set (YAML); repeat for several [eval/dev.yaml and eval/test.yaml].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-case results as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every case, not only failures.")
@@ -142,16 +191,18 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
 )
 @click.option("--sample", default=200, show_default=True, help="With --roles: titles per variant.")
 def eval_cmd(
-    index: str | None, questions: str | None, as_json: bool, verbose: bool, roles_dir: str | None, sample: int
+    index: str | None, questions: tuple[str, ...], as_json: bool, verbose: bool, roles_dir: str | None, sample: int
 ) -> None:
-    """Measure retrieval (hit@k, MRR), fact accuracy, citation accuracy and abstention accuracy.
+    """Measure answers on the question sets: right answers per kind of question, retrieval (hit@k, MRR), fact
+    accuracy, citation accuracy and abstention accuracy, for the development part (eval/dev.yaml, which the
+    answering code is tuned on) and the test part (eval/test.yaml, which it never is), side by side.
 
-    Exits with status 1 when a metric is below its threshold in the question set. With --roles ONET_DIR
-    (an index that holds the imported O*NET roles), measure how often everyday titles (lower-cased,
-    abbreviated, with a typo) find their occupation instead.
+    Exits with status 1 when a metric of a part is below that part's threshold. With --roles ONET_DIR (an
+    index that holds the imported O*NET roles), measure how often everyday titles (lower-cased, abbreviated,
+    with a typo) find their occupation instead.
     """
     from .ask import Advisor
-    from .quality.evaluation import DEFAULT_QUESTIONS, evaluate, load_cases
+    from .quality.evaluation import PARTS, evaluate, format_parts, load_cases
 
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
@@ -161,10 +212,13 @@ def eval_cmd(
             roles = evaluate_roles(advisor, Path(roles_dir), sample=sample)
             _out(json.dumps(roles.to_dict(), indent=2) if as_json else roles.format())
             return
-        suite = load_cases(Path(questions) if questions else DEFAULT_QUESTIONS)
-        result = evaluate(advisor, suite)
-    _out(json.dumps(result.to_dict(), indent=2) if as_json else result.format(verbose=verbose))
-    if not result.passed:
+        files = {Path(q).stem: Path(q) for q in questions} if questions else PARTS
+        results = {name: evaluate(advisor, load_cases(path)) for name, path in files.items()}
+    if as_json:
+        _out(json.dumps({name: r.to_dict() for name, r in results.items()}, indent=2))
+    else:
+        _out(format_parts(results, verbose=verbose))
+    if not all(r.passed for r in results.values()):
         sys.exit(1)
 
 

@@ -23,3 +23,7 @@ class IndexCorruptError(AdvisorError):
 
 class BadQuestionError(AdvisorError):
     """The question is empty, too long or not text."""
+
+
+class UnknownRoleError(AdvisorError):
+    """No role document has the title asked for."""

@@ -49,7 +49,7 @@ def test_ask_returns_the_answer_contract_and_an_id_for_feedback(url: str, db: Pa
     r = httpx.post(f"{url}/api/ask", json={"question": "How much does an ML Performance Architect make?"})
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "answer_id"}
+    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "answer_id"}
     assert "$185,000 - $205,000" in data["answer"] and data["citations"][0]["n"] == 1
     assert httpx.post(f"{url}/api/feedback", json={"answer_id": data["answer_id"], "rating": "up"}).status_code == 204
     with sqlite3.connect(db) as con:
@@ -100,10 +100,36 @@ def test_roles_health_and_openapi(url: str) -> None:
         and health["generation"]
     )
     schema = httpx.get(f"{url}/openapi.json").json()
-    assert {"/api/ask", "/api/ask/stream", "/api/feedback", "/api/roles", "/healthz"} <= set(schema["paths"])
+    paths = {"/api/ask", "/api/ask/stream", "/api/feedback", "/api/roles", "/api/roles/{role}", "/healthz"}
+    assert paths <= set(schema["paths"])
     ask = schema["components"]["schemas"]["AskRequest"]
     assert ask["required"] == ["question"] and set(ask["properties"]) == {"question", "history", "role"}
     assert "429" in schema["paths"]["/api/ask"]["post"]["responses"]
+
+
+def test_a_roles_facts_each_with_the_passage_that_states_it(url: str) -> None:
+    r = httpx.get(f"{url}/api/roles/ML Performance Architect")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["name"] == "ML Performance Architect" and "Salary Ranges (US Market, 2024)" in data["sections"]
+    median = next(f for f in data["facts"] if f["kind"] == "pay.median")
+    assert median["value"] == "Median Salary: $185,000 - $205,000" and median["low"] == 185_000
+    assert median["section"] == "Salary Ranges (US Market, 2024) > ML Performance Architect (Estimated)"
+    assert median["source"] == "ml-performance-architect.md" and median["label"] == "Median pay"
+    # Figures of the related roles in the same salary table are not this role's.
+    assert not any("$157,969" in f["value"] for f in data["facts"])
+    cloud = httpx.get(f"{url}/api/roles/sr cloud eng").json()
+    assert cloud["name"] == "Senior Cloud Engineer"
+    assert {"AWS", "Python", "Terraform"} <= {f["value"] for f in cloud["facts"] if f["kind"] == "named"}
+    missing = httpx.get(f"{url}/api/roles/astronaut")
+    assert missing.status_code == 404 and "No role document is titled" in missing.json()["detail"]
+    assert httpx.get(f"{url}/api/roles/{'x' * 300}").status_code == 422
+
+
+def test_a_point_the_document_does_not_mention_is_named_in_the_answer(url: str) -> None:
+    data = httpx.post(f"{url}/api/ask", json={"question": "Does a Senior Cloud Engineer get visa sponsorship?"}).json()
+    assert data["answer"].startswith("The Senior Cloud Engineer document does not mention visa sponsorship")
+    assert data["not_mentioned"] == ["visa sponsorship"] and not data["abstained"]
 
 
 @pytest.mark.parametrize(

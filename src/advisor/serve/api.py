@@ -7,14 +7,14 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..ask import Advisor
-from ..errors import BadQuestionError
+from ..errors import BadQuestionError, UnknownRoleError
 from ..records import Answer
 from ..text.units import has_lone_surrogate
 from .answers_store import Store, UnknownAnswer
@@ -62,6 +62,9 @@ class AskResponse(BaseModel):
     role: str | None
     intent: str | None
     abstained: bool
+    not_mentioned: list[str] = Field(
+        default_factory=list, description="What was asked that the role's document does not mention or give."
+    )
     answer_id: str | None = Field(default=None, description="Id to send with POST /api/feedback.")
 
 
@@ -79,6 +82,24 @@ class RoleOut(BaseModel):
 
 class RolesResponse(BaseModel):
     roles: list[RoleOut]
+
+
+class FactOut(BaseModel):
+    kind: str = Field(description='"pay.median", "pay.range", "experience.years", "education.master", ...')
+    label: str = Field(description='The kind in words: "Median pay", "Years of experience".')
+    value: str = Field(description="As the document says it.")
+    low: float | None = Field(description="The lowest figure in it (dollars, years or percent), if any.")
+    high: float | None
+    qualifier: str = Field(description='"required", "preferred" or "" as the document words it.')
+    section: str = Field(description="Heading path of the passage that states it.")
+    source: str
+    quote: str = Field(description="The sentence or list item that states it.")
+
+
+class RoleFactsResponse(BaseModel):
+    name: str
+    sections: list[str]
+    facts: list[FactOut]
 
 
 class Health(BaseModel):
@@ -106,13 +127,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def api_router(
     get_advisor: Callable[[], Advisor], store: Store | None, limiter: ClientLimiter, gate: AdmissionGate
 ) -> APIRouter:
-    """/api/ask (JSON and Server-Sent Events), /api/feedback, /api/roles and /healthz. Every POST counts against
-    the client's rate limit, shared with the chat and MCP."""
+    """/api/ask (JSON and Server-Sent Events), /api/feedback, /api/roles, /api/roles/{role} and /healthz. Every
+    POST, and GET /api/roles/{role}, counts against the client's rate limit, shared with the chat and MCP."""
     router = APIRouter()
     limited = [Depends(rate_limit(limiter))]
     _add_ask_routes(router, Answering(get_advisor, store, gate), limited)
     _add_feedback_route(router, store, limited)
-    _add_index_routes(router, get_advisor)
+    _add_index_routes(router, get_advisor, limited)
     return router
 
 
@@ -199,12 +220,31 @@ def _add_feedback_route(router: APIRouter, store: Store | None, limited: list[An
             raise HTTPException(404, str(exc)) from None
 
 
-def _add_index_routes(router: APIRouter, get_advisor: Callable[[], Advisor]) -> None:
+def _add_index_routes(router: APIRouter, get_advisor: Callable[[], Advisor], limited: list[Any]) -> None:
     @router.get("/api/roles", response_model=RolesResponse, tags=["index"])
     async def roles() -> dict[str, Any]:
         """The roles in the index and the sections each document covers."""
         advisor = get_advisor()
         return {"roles": [{"name": r, "sections": advisor.sections_of(r)} for r in advisor.roles]}
+
+    @router.get(
+        "/api/roles/{role}",
+        response_model=RoleFactsResponse,
+        responses={404: {"model": ErrorOut, "description": "No role document has that title."}, **_ERRORS},
+        tags=["index"],
+        dependencies=limited,  # a title no document has is looked up with the model
+    )
+    async def role_facts(role: Annotated[Text, Path(max_length=200)]) -> dict[str, Any]:
+        """One role's typed facts (pay, years of experience, degrees, certifications, skills and tools), each
+        with the passage that states it. The role may be named by its title, an abbreviation or an alternate
+        title."""
+        advisor = get_advisor()
+        try:
+            name = advisor.find_role(role)
+        except UnknownRoleError as exc:
+            raise HTTPException(404, str(exc)) from None
+        facts = [f.to_dict() for f in advisor.role_facts(name)]
+        return {"name": name, "sections": advisor.sections_of(name), "facts": facts}
 
     @router.get("/healthz", response_model=Health, tags=["index"])
     async def healthz() -> dict[str, Any]:
