@@ -123,7 +123,9 @@ def test_what_two_roles_have_in_common(advisor: Advisor) -> None:
 
 
 def test_follow_ups_by_field_by_both_and_by_topic(advisor: Advisor) -> None:
-    degree, cloud, both = _chat(advisor, "what degree for an ml performance architect", "and the cloud one?", "compare both")
+    degree, cloud, both = _chat(
+        advisor, "what degree for an ml performance architect", "and the cloud one?", "compare both"
+    )
     assert "Ph.D." in degree and "Bachelor's degree in Computer Science" in cloud
     assert "- ML Performance Architect:" in both and "- Senior Cloud Engineer:" in both
     years, credit = _chat(advisor, "how many yrs xp for a comms systems engineer?", "what about the credit one")

@@ -158,6 +158,7 @@ def phrase_around(topic: str, term: str) -> str:
         start -= 1
     while end + 1 < len(tokens) and inside(end + 1):
         end += 1
+
     # Not the question's own verbs and topic words at either end ("need sql" -> "sql", "come with visa
     # sponsorship" -> "visa sponsorship"), unless joined to the term by a connector ("work from home").
     def loose(j: int, step: int) -> bool:
