@@ -232,7 +232,7 @@ def _fact_kinds(query: Query) -> tuple[str, ...]:
 
 
 def _lead(query: Query, found: Sequence[Finding], numbers: Mapping[str, int]) -> str:
-    """ "X asks for the most: ..." when the question asks which is more or less, and the figures say."""
+    """ "X asks for the most years: ..." when the question asks which is more or less, and the figures say."""
     valued = [f for f in found if f.fact is not None and f.fact.low is not None]
     asked = f"{query.text} {query.topic}"
     more, less = _MORE.search(asked), _LESS.search(asked)
@@ -240,16 +240,22 @@ def _lead(query: Query, found: Sequence[Finding], numbers: Mapping[str, int]) ->
         return ""
     if len(valued) == 1:
         only = valued[0]
-        return f"Only the {only.role} document gives a figure: {_figure(only)}."
-    best = (min if less and not more else max)(valued, key=lambda f: (f.fact.low or 0.0, f.fact.high or 0.0))  # type: ignore[union-attr]
-    word = "lowest" if less and not more else "highest"
-    return f"The {best.role} document gives the {word} figure: {_figure(best)}."
+        return f"Only the {only.role} document gives a figure: {_figure(only)}"
+    lowest = bool(less and not more)
+    best = (min if lowest else max)(valued, key=lambda f: (f.fact.low or 0.0, f.fact.high or 0.0))  # type: ignore[union-attr]
+    assert best.fact is not None
+    family = best.fact.kind.split(".")[0]
+    what = {"experience": "years of experience", "pay": "pay figure"}.get(family, "figure")
+    word = ("fewest" if lowest else "most") if family == "experience" else ("lowest" if lowest else "highest")
+    verb = "asks for" if family == "experience" else "gives"
+    return f"The {best.role} document {verb} the {word} {what}: {_figure(best)}"
 
 
 def _figure(finding: Finding) -> str:
+    """The fact's words, as a sentence's end."""
     assert finding.fact is not None
-    value = finding.fact.value
-    return value if len(value) <= 90 else value[:87] + "..."
+    value = finding.fact.value.rstrip(".")
+    return f"{value}." if len(value) <= 90 else value[:87].rstrip() + "..."
 
 
 def _qualifies(query: Query, finding: Finding) -> bool:
