@@ -243,49 +243,76 @@ class Advisor:
             if chosen:
                 return Plan(query, compose(query, role, chosen, self.evidence, self.citing, note), self._hits(chosen))
         ranked = self._rank(query, positions)
-        hits = self._hits(ranked)
         facets = question_facets(query.topic or query.text)
-        missing = missing_terms(self.evidence, positions, query.terms, ranked, self._carries(query), facets)
-        if missing:
-            phrase = phrase_around(query.topic, missing[0])
-            others = self.evidence.subjects_saying(missing[0], exclude=role)
-            context: list[Scored] = []
-            if query.intent in SPECIFIC_INTENTS:
-                # "Is a CFA required?": not mentioned; what the document does require is worth seeing.
-                lead = topic_lead(ranked, self.evidence, query.intent, facets)
-                context = select(ranked, self.evidence, "which", True, lead)[:GAP_CONTEXT] if lead else []
-            sections = self._sections(role)
-            answer = not_mentioned(query, role, phrase, others, self.evidence, self.citing, sections, context)
-            return Plan(query, answer, hits)
-        figure = figure_asked(query)
-        lead, unstated = None, None
+        gap = self._gap(query, role, positions, ranked, facets)
+        if gap is not None:
+            return Plan(query, gap, self._hits(ranked))
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
-        if figure is not None:
-            point, kinds = figure
-            stating = [r for r in ranked if self.evidence.fact_kinds[r.position] & set(kinds)]
-            if stating:
-                rank = {id(r): kinds.index(_first_kind(self.evidence.fact_kinds[r.position], kinds)) for r in stating}
-                lead = norm_first(sorted(stating, key=lambda r: rank[id(r)]), self.evidence)
-            else:
-                # "How many years?" of a document that gives no number: say so, then what it says on the topic.
-                unstated = point
-                lead = topic_lead(ranked, self.evidence, query.intent, facets) if query.intent != "other" else None
-        elif query.intent in SPECIFIC_INTENTS and (whole or not ranked or ranked[0].score < MIN_SCORE):
-            # The topic as a whole ("what do they do?"), or nothing closer to the words asked: the topic's lines.
-            lead = topic_lead(ranked, self.evidence, query.intent, facets)
+        lead, unstated = self._lead(query, ranked, facets, whole)
         chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
         if not chosen:
-            return Plan(query, self._no_support(query, role), hits)
-        chosen = self._with_figure(chosen, ranked, query)
-        if figure is not None and lead is not None and not unstated:
-            # The figure's other statements ("Some roles may consider 4+ years" after "Typically 5+ years").
-            same = [r for r in ranked if self.evidence.fact_kinds[r.position] & self.evidence.fact_kinds[lead.position]]
-            chosen += [r for r in same if r not in chosen][: max(0, FIGURE_STATEMENTS - len(chosen))]
+            return Plan(query, self._no_support(query, role), self._hits(ranked))
+        figure = lead if unstated is None and figure_asked(query) is not None else None
+        chosen = self._with_figures(chosen, ranked, query, figure)
         if note is not None and not note.endswith(" "):
             note += " "
         answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)
         return Plan(query, answer, self._hits([*chosen, *ranked]))
+
+    def _gap(
+        self, query: Query, role: str, positions: np.ndarray, ranked: Sequence[Scored], facets: frozenset[str]
+    ) -> Answer | None:
+        """ "The X document does not mention Y", when the point asked is nowhere in the role's document; with the
+        documents that do mention it, and what this one says on the topic."""
+        missing = missing_terms(self.evidence, positions, query.terms, ranked, self._carries(query), facets)
+        if not missing:
+            return None
+        phrase = phrase_around(query.topic, missing[0])
+        others = self.evidence.subjects_saying(missing[0], exclude=role)
+        context: list[Scored] = []
+        if query.intent in SPECIFIC_INTENTS:
+            # "Is a CFA required?": not mentioned; what the document does require is worth seeing.
+            lead = topic_lead(ranked, self.evidence, query.intent, facets)
+            context = select(ranked, self.evidence, "which", True, lead)[:GAP_CONTEXT] if lead else []
+        sections = self._sections(role)
+        return not_mentioned(query, role, phrase, others, self.evidence, self.citing, sections, context)
+
+    def _lead(
+        self, query: Query, ranked: Sequence[Scored], facets: frozenset[str], whole: bool
+    ) -> tuple[Scored | None, str | None]:
+        """The unit to lead with, when the question decides it (else the best-ranked), and the figure asked
+        that the document does not give, if any."""
+        figure = figure_asked(query)
+        if figure is not None:
+            point, kinds = figure
+            stating = [r for r in ranked if self.evidence.fact_kinds[r.position] & set(kinds)]
+            if stating:
+                order = {id(r): kinds.index(_first_kind(self.evidence.fact_kinds[r.position], kinds)) for r in stating}
+                return norm_first(sorted(stating, key=lambda r: order[id(r)]), self.evidence), None
+            # "How many years?" of a document that gives no number: say so, then what it says on the topic.
+            lead = topic_lead(ranked, self.evidence, query.intent, facets) if query.intent != "other" else None
+            return lead, point
+        if query.intent in SPECIFIC_INTENTS and (whole or not ranked or ranked[0].score < MIN_SCORE):
+            # The topic as a whole ("what do they do?"), or nothing closer to the words asked: the topic's lines.
+            return topic_lead(ranked, self.evidence, query.intent, facets), None
+        return None, None
+
+    def _with_figures(
+        self, chosen: list[Scored], ranked: Sequence[Scored], query: Query, figure: Scored | None
+    ) -> list[Scored]:
+        """The figure's other statements after it ("Some roles may consider 4+ years" after "Typically 5+
+        years"); and a pay question answered without a figure ("can I make six figures?") gets the best one
+        the document gives."""
+        if figure is not None:
+            kinds = self.evidence.fact_kinds[figure.position]
+            same = [r for r in ranked if self.evidence.fact_kinds[r.position] & kinds and r not in chosen]
+            return [*chosen, *same[: max(0, FIGURE_STATEMENTS - len(chosen))]]
+        pay = {k for k in wanted(query) if k.startswith("pay.")}
+        if not pay or any(self.evidence.fact_kinds[c.position] & pay for c in chosen):
+            return chosen
+        stating = next((r for r in ranked if self.evidence.fact_kinds[r.position] & pay), None)
+        return [*chosen, stating] if stating is not None else chosen
 
     def _plan_several(self, query: Query, roles: Sequence[str]) -> Plan:
         point = point_of(query)
@@ -361,24 +388,17 @@ class Advisor:
         return self._embed(topic if re.search(r"\w", topic) else query.topic or query.text)
 
     def _stems(self, query: Query) -> frozenset[str]:
-        # Words any question has ("actually", "tho", "job") match lines by chance: they are not looked for.
-        return frozenset(content_stems(query.topic or query.text)) - _ROLE_WORD - FILLER
+        # Words any question has ("actually", "tho", "job") match lines by chance, and words that only name the
+        # topic ("earn", "salary") are for the topic prior: neither is looked for in the lines.
+        return frozenset(content_stems(query.topic or query.text)) - _ROLE_WORD - FILLER - INTENT_WORDS
 
     def _rank(self, query: Query, positions: np.ndarray) -> list[Scored]:
         stems = self._stems(query)
         facets = question_facets(query.topic or query.text)
+        # Words that only name the topic ("earn", "salary") are for the topic prior, not for matching lines.
         return self.evidence.rank(
-            positions, self._vector(query), stems, query.intent, wanted(query), stems & INTENT_WORDS, facets
+            positions, self._vector(query), stems - INTENT_WORDS, query.intent, wanted(query), facets
         )
-
-    def _with_figure(self, chosen: list[Scored], ranked: Sequence[Scored], query: Query) -> list[Scored]:
-        """A pay question ("can I make six figures?") answered without a figure gets the best one the document
-        gives as well."""
-        kinds = {k for k in wanted(query) if k.startswith("pay.")}
-        if not kinds or any(self.evidence.fact_kinds[c.position] & kinds for c in chosen):
-            return chosen
-        stating = next((r for r in ranked if self.evidence.fact_kinds[r.position] & kinds), None)
-        return [*chosen, stating] if stating is not None else chosen
 
     def _carries(self, query: Query) -> Callable[[str], float]:
         """How close in meaning a word is to the whole question (is it what the question is about?)."""

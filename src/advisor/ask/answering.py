@@ -152,8 +152,8 @@ def topic_lead(
 
 def norm_first(ranked: Sequence[Scored], evidence: Evidence) -> Scored:
     """The lead: the best unit, unless it states an exception ("Some roles may consider 4+ years") to a rule a
-    close runner-up states plainly in the same list or about the same fact ("Typically 5+ years"): the rule
-    comes first, the exception after it."""
+    close runner-up states plainly about the same kind of fact ("Typically 5+ years"): the rule comes first, the
+    exception after it."""
     # A remark about the text ("These estimates are based on ...") supports an answer; it never leads one.
     best = next((r for r in ranked if evidence.units[r.position].kind != "note"), ranked[0])
     first = evidence.units[best.position]
@@ -165,9 +165,7 @@ def norm_first(ranked: Sequence[Scored], evidence: Evidence) -> Scored:
         unit = evidence.units[candidate.position]
         if candidate is best or unit.kind == "note":
             continue
-        related = same_list(unit, first) or bool(
-            _families(evidence, best.position) & _families(evidence, candidate.position)
-        )
+        related = bool(_families(evidence, best.position) & _families(evidence, candidate.position))
         if related and not _HEDGE.search(unit.text):
             return candidate
     return best
@@ -310,7 +308,3 @@ def _same(evidence: Evidence, a: int, b: int) -> bool:
 
 def _normal(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
-
-
-def topic_label(intent: str) -> str:
-    return label(intent)

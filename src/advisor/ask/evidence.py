@@ -25,7 +25,6 @@ LEXICAL_WEIGHT = 0.35
 HEADING_WEIGHT = 0.3  # the question against the unit's headings alone: what the unit is about
 INTENT_WEIGHT = 0.12
 FACET_WEIGHT = 0.12
-TOPIC_WORD_SHARE = 0.0  # a topic word ("earn", "salary") said by a unit counts this much of a point word
 NOTE_PENALTY = 0.15  # a footnote-like remark ("These estimates are based on ...") is not an answer
 PROSE_PENALTY = 0.05  # the framing sentences around a list say less than its items
 
@@ -170,22 +169,17 @@ class Evidence:
         topic_stems: frozenset[str],
         intent: str | None,
         wanted: dict[str, float] | None = None,
-        topic_words: frozenset[str] = frozenset(),
         facets: frozenset[str] = frozenset(),
     ) -> list[Scored]:
         """The units at positions, best first. wanted: fact kinds the question asks for ("pay.median": 0.2), a
-        bonus for the units that state one; topic_words: stems that only name the topic asked ("earn"), which
-        the intent prior already rewards, so saying them counts little."""
+        bonus for the units that state one; facets: the sub-topics the question names."""
         if len(positions) == 0:
             return []
         dense = self.vectors[positions] @ query
         if self.context_vectors is not None:
             about = self.context_vectors @ query
             dense = dense + HEADING_WEIGHT * about[self._context_index[positions]]
-        weights = {
-            s: self._idf.get(s, self._default_idf) * (TOPIC_WORD_SHARE if s in topic_words else 1.0)
-            for s in topic_stems
-        }
+        weights = {s: self._idf.get(s, self._default_idf) for s in topic_stems}
         total_weight = sum(weights.values())
         out = []
         specific = intent not in (None, "other")

@@ -9,7 +9,6 @@ from ..records import Query
 from .intent import question_facets
 
 PAY_ORDER = ("pay.median", "pay.average", "pay.range", "pay.top", "pay.other")
-PAY_FIGURES = (*PAY_ORDER, "pay.p10", "pay.p25", "pay.p75", "pay.p90")
 _TOP = re.compile(r"\b(top|most|max(imum)?|highest|high end|ceiling|up to|90th)\b", re.I)
 _GROWTH = re.compile(r"\b(raises?|increases?|grow(s|th)?|rises?|jumps?|go(es)? up|fast)\b", re.I)
 _RANGE = re.compile(r"\b(range|band|bracket|between|low(est)?|min(imum)?|entry|starting|start)\b", re.I)
