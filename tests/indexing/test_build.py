@@ -243,18 +243,28 @@ def test_queries_during_repeated_swaps_never_fail_or_mix(tmp_path: Path, embedde
         for i in range(1, 7):
             pay = f"$100,{i:03d}"
             (corpus / "pilot.md").write_text(PILOT.format(pay=pay), encoding="utf-8")
-            pay_of[build(settings, embedder=embedder).generation] = pay
+            # Each generation is asked before the next replaces it (waiting on answers, not on a clock: a busy
+            # machine answers slower, never differently).
+            _wait_for_answers_from(seen, holder.current().generation)
+            generation = build(settings, embedder=embedder).generation
+            pay_of[generation] = pay
             assert holder.reload_if_changed()
-            time.sleep(0.15)
+        _wait_for_answers_from(seen, holder.current().generation)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=30)
     assert not errors
-    assert len({g for g, _, _ in seen}) >= 4
+    assert {g for g, _, _ in seen} == set(pay_of)
     for generation, text, cited in seen:
         pay = pay_of[generation]
         assert pay in text and pay in cited  # answer and citation from the same, whole generation
+
+
+def _wait_for_answers_from(seen: list[tuple[str, str, str]], generation: str) -> None:
+    deadline = time.monotonic() + 30
+    while not any(g == generation for g, _, _ in seen[-50:]) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @pytest.mark.parametrize("damage", ["truncated vectors", "flipped bytes", "lying manifest", "missing file"])
