@@ -30,6 +30,9 @@ def resolver() -> RoleResolver:
         ("What do credit risk analysts need?", "Senior Credit Risk Analyst"),
         ("skills of a CV engineer", "Senior Computer Vision Engineer"),
         ("comms systems engineer duties", "Senior Communications Systems Engineer"),
+        # The field for the person: "engineering" for the engineer, "analysis" for the analyst.
+        ("is senior computer vision engineering only a self driving car thing", "Senior Computer Vision Engineer"),
+        ("credit risk analysis degree?", "Senior Credit Risk Analyst"),
     ],
 )
 def test_titles_and_everyday_variants_resolve(resolver: RoleResolver, question: str, role: str) -> None:
@@ -51,6 +54,13 @@ def test_roles_named_inside_documents_are_found_by_heading(resolver: RoleResolve
     assert match.role is None and not match.unknown
     assert match.mentioned_in == ("Machine Learning Engineer",)
     assert resolver.resolve("salary of an ML engineer").mentioned_in == ("Machine Learning Engineer",)
+
+
+def test_a_titles_field_words_name_it_but_never_another_title(resolver: RoleResolver) -> None:
+    assert resolver.field("is computer vision a field with a future?") == "Senior Computer Vision Engineer"
+    assert resolver.field("credit risk pay") == "Senior Credit Risk Analyst"
+    assert resolver.field("is cloud a good field") is None  # one word is not a field
+    assert resolver.field("what is engineering") is None
 
 
 def test_no_role_at_all(resolver: RoleResolver) -> None:

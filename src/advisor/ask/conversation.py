@@ -158,7 +158,8 @@ def _referred(text: str, resolver: RoleResolver, refer: Refer | None) -> str | N
             role = resolver.partial(word)
             if role is not None:
                 return role
-    return None
+    # "is computer vision a field with a future?": a title's field words name it.
+    return resolver.field(text)
 
 
 def _last_two(earlier: Sequence[_Turn]) -> list[str]:

@@ -96,6 +96,12 @@ class RoleResolver:
         for token in vocabulary:
             self._vocabulary.setdefault(token[:1], []).append(token)
         self._longest = max((len(k) for k in (*self._exact, *self._alias)), default=1)
+        # Two title words in a row that are not the person noun ("computer vision", "credit risk"): the field.
+        self._fields: dict[tuple[str, ...], set[str]] = {}
+        for title in self._titles:
+            field = [t for t in title.core if t not in ROLE_NOUNS]
+            for i in range(len(field) - 1):
+                self._fields.setdefault(tuple(field[i : i + 2]), set()).add(title.name)
         # Last words of titles and alternate titles also end a job title ("wrangler", "hygienist").
         self._heads = ROLE_NOUNS | {k[-1] for k in (*self._exact, *self._alias) if _PERSON.search(k[-1])}
 
@@ -156,7 +162,12 @@ class RoleResolver:
         if token in bucket:
             return token
         close = difflib.get_close_matches(token, bucket, n=1, cutoff=0.85)
-        return close[0] if close else token
+        if close:
+            return close[0]
+        # The field for the person ("computer vision engineering", "systems architecture", "risk analysis"):
+        # the title word it derives from, when only the field's ending differs.
+        derived = [w for w in bucket if _derives(token, w)]
+        return derived[0] if len(derived) == 1 else token
 
     def _variant(self, tokens: list[str]) -> tuple[str, int] | None:
         best: tuple[float, int, str] | None = None
@@ -192,6 +203,13 @@ class RoleResolver:
         if len(found) >= 2:
             return found
         return [whole.role] if whole.role is not None else found[:1]
+
+    def field(self, question: str) -> str | None:
+        """The one role whose title's field words, two or more in a row, the question says without the title
+        ("is computer vision a field with a future?"; "credit risk pay")."""
+        tokens = [self._correct(t) for t in role_tokens(question)]
+        fitting = {r for i in range(len(tokens) - 1) for r in self._fields.get(tuple(tokens[i : i + 2]), ())}
+        return next(iter(fitting)) if len(fitting) == 1 else None
 
     def partial(self, phrase: str) -> str | None:
         """The one role whose title holds every word of a partial name ("vision", "the credit one", "cv")."""
@@ -279,6 +297,24 @@ def _core(title: str) -> tuple[str, ...]:
     return tuple(tokens) or tuple(role_tokens(title))
 
 
+_FIELD_ENDING = re.compile(r"(ing|ure|is|ics|y)$")
+
+
+def _derives(field: str, word: str) -> bool:
+    """ "engineering" from "engineer", "analysis" from "analyst", "architecture" from "architect"."""
+    ending = _FIELD_ENDING.search(field)
+    if ending is None or len(word) < 5 or field == word:
+        return False
+    return _common_prefix(word, field[: ending.start()]) >= max(5, len(word) - 2)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def _strip_note(heading: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", heading).strip()
 
@@ -334,13 +370,17 @@ def with_placeholder(question: str, names: Sequence[str]) -> str:
     if not wanted:
         return question
     out: list[str] = []
-    replaced = False
+    replaced = previous = False
     for word in re.findall(r"\S+", question):
         tokens = set(role_tokens(word))
-        if tokens and tokens <= wanted | SENIORITY:
+        # The field right after the title's words is part of it ("computer vision engineering").
+        field = previous and len(tokens) == 1 and any(_derives(next(iter(tokens)), w) for w in wanted)
+        previous = False
+        if tokens and (tokens <= wanted | SENIORITY or field):
             if not replaced:
                 out.append(PLACEHOLDER + ("?" if word.endswith("?") else ""))
                 replaced = True
+            previous = True
             continue
         out.append(word)
     text = " ".join(out)
