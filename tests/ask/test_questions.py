@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.ask.questions import answer_form, comparison, key_terms, phrase_around, spelled_out
+from advisor.ask.questions import (
+    answer_form,
+    asks_for_instances,
+    comparison,
+    key_terms,
+    phrase_around,
+    spelled_out,
+)
 
 
 def test_chat_shorthand_is_spelled_out() -> None:
     assert spelled_out("sr cloud eng xp reqs? certs?") == "sr cloud eng experience requirements? certifications?"
     assert spelled_out("can i wfh") == "can i work from home"
+    assert spelled_out("$$?") == "pay?" and spelled_out("is $150,000 a lot") == "is $150,000 a lot"
 
 
 @pytest.mark.parametrize(
@@ -21,6 +29,10 @@ def test_chat_shorthand_is_spelled_out() -> None:
         ("How much does this role make?", "how-much"),
         ("Which certifications help?", "which"),
         ("tell me about the pay", "open"),
+        # A yes/no opening that goes on to ask for the alternatives wants them, not "Yes."
+        ("is it only a self driving car thing or where else could i work", "which"),
+        ("could i move into other jobs later on, like what", "which"),
+        ("is it remote or hybrid", "yes-no"),
     ],
 )
 def test_the_form_of_answer_a_question_wants(question: str, form: str) -> None:
@@ -47,3 +59,13 @@ def test_the_words_around_a_term_are_quoted_without_the_questions_own_verbs() ->
     assert phrase_around("Does this role come with visa sponsorship?", "visa") == "visa sponsorship"
     assert phrase_around("do i need sql or excel for this role", "sql") == "sql or excel"
     assert phrase_around("Can this role work from home?", "home") == "work from home"
+
+
+def test_questions_that_name_a_category_and_want_its_members() -> None:
+    # The documents list members ("banks, investment houses") without the category's word.
+    assert asks_for_instances("What kinds of companies hire this role?")
+    assert asks_for_instances("where do they end up working")
+    assert asks_for_instances("what industries hire this role")
+    assert not asks_for_instances("does this role come with visa sponsorship?")
+    assert not asks_for_instances("what does this role do")
+    assert not asks_for_instances("what is the dress code")

@@ -36,7 +36,15 @@ from .conversation import make_query
 from .evidence import Evidence, Scored
 from .facts import aspect_words, figure_asked, kind_label, wanted
 from .intent import label, question_facets
-from .questions import EVERYDAY_WORDS, FILLER, INTENT_WORDS, key_terms, phrase_around, spelled_out
+from .questions import (
+    EVERYDAY_WORDS,
+    FILLER,
+    INTENT_WORDS,
+    asks_for_instances,
+    key_terms,
+    phrase_around,
+    spelled_out,
+)
 from .retrieval import Retriever
 from .roles import RoleMatch, RoleResolver, without_placeholder
 
@@ -265,6 +273,8 @@ class Advisor:
     ) -> Answer | None:
         """ "The X document does not mention Y", when the point asked is nowhere in the role's document; with the
         documents that do mention it, and what this one says on the topic."""
+        if asks_for_instances(query.text) or asks_for_instances(query.topic):
+            return None
         missing = missing_terms(self.evidence, positions, query.terms, ranked, self._carries(query), facets)
         if not missing:
             return None

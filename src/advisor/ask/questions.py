@@ -46,6 +46,13 @@ _YES_NO = re.compile(
 _HOW_MUCH = re.compile(r"\bhow (much|big|high|fast)\b|\bsix figures\b|\bwhat (is|are|'s) the (salary|pay)\b", re.I)
 _HOW_MANY = re.compile(r"\bhow (many|long)\b|\bhow much (experience|time)\b|\byears?\b", re.I)
 _WHICH = re.compile(r"^\s*(which|what|who)\b", re.I)
+# A yes/no opening that goes on to ask for alternatives or a list ("is it only X, or where else...?", "could I
+# move on later, like what?") wants the list, not a "Yes."
+_OPEN_AFTER_YES_NO = re.compile(
+    r"\bor (where|what|which|who|how|is|are|does|do|can|would)\b|\blike what\b|\b(what|where|who) else\b|"
+    r"\bwhat (kinds?|sorts?|types?)\b",
+    re.I,
+)
 _COMPARE = re.compile(
     r"\b(vs\.?|versus|compare[ds]?|comparison|compared|difference|differ|differences|better|worse|more|less|"
     r"most|least|best|highest|lowest|higher|lower|bigger|longer|fewer|shorter)\b",
@@ -92,15 +99,32 @@ EVERYDAY_WORDS = frozenset(
 )
 
 
+_MONEY_SIGNS = re.compile(r"(?<![\w$])\${1,3}(?![\w$])")
+
+
 def spelled_out(text: str) -> str:
-    """The question with chat shorthand written in full ("cloud eng xp?" -> "cloud eng experience?")."""
-    return _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+    """The question with chat shorthand written in full ("cloud eng xp?" -> "cloud eng experience?"; a bare
+    "$$" -> "pay")."""
+    return _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], _MONEY_SIGNS.sub("pay", text))
+
+
+_INSTANCES = re.compile(
+    r"\b(kinds?|sorts?|types?) of\b|^\s*where\b|\bwhere (else|could|can|do|does|would)\b|"
+    r"\b(what|which) (?!does\b|is\b|was\b|has\b|this\b|pays\b)[a-z]{3,}s\b",
+    re.I,
+)
+
+
+def asks_for_instances(text: str) -> bool:
+    """ "What kind of employers...?", "where could I work?": the question names a category and wants its
+    members, which a document lists without naming the category ("banks, investment houses")."""
+    return bool(_INSTANCES.search(text))
 
 
 def answer_form(text: str) -> str:
     """ "yes-no", "how-much", "how-many", "which" or "open": the kind of answer the question wants first."""
     if _YES_NO.match(text):
-        return "yes-no"
+        return "which" if _OPEN_AFTER_YES_NO.search(text) else "yes-no"
     if _HOW_MANY.search(text) and re.search(r"\bhow (many|long)\b|\bhow much (experience|time)\b", text, re.I):
         return "how-many"
     if _HOW_MUCH.search(text):
