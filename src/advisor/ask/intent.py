@@ -20,7 +20,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "responsibilities": re.compile(
         r"\b(responsib\w*|dut(y|ies)|day[- ]to[- ]day|tasks?|typical day|in charge of|"
-        r"what (kind of |sort of )?(stuff |things |work |projects |problems )?(do|does|would|will) (an? |the )?[\w\s-]{0,60}?"
+        r"what (kind of |sort of )?(stuff |things |work |projects |problems )?(do|does|would|will) "
+        r"(an? |the )?[\w\s-]{0,60}?"
         r"\b(do|doing|build|create|develop|design|work on|handle|deal with|solv(e|ing))\b|(role|job|work) involve\w*|"
         r"(my|your|their|a|the) (typical |normal |average |usual )?(work)?day\b|day in the life|"
         r"who (do|does|would|will) (i|you|they|he|she|\w+s) (\w+ ){0,2}work with)",
