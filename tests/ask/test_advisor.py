@@ -143,3 +143,16 @@ def test_a_specific_point_the_document_lacks_is_said_plainly(advisor: Advisor) -
 def test_typos_and_shorthand_are_understood(advisor: Advisor) -> None:
     answer = advisor.ask("whats the salery for a senoir ml perfomance architect")
     assert "Median Salary: $185,000 - $205,000" in answer.text.splitlines()[0]
+
+
+def test_a_line_under_another_topic_does_not_answer_for_its_words(advisor: Advisor) -> None:
+    # "Industry: Finance, tech, and healthcare sectors may offer premium salaries" is about pay.
+    answer = advisor.ask("ml perf arch - which industries are hiring")
+    assert "premium salaries" not in answer.text
+    assert "in high demand across various industries" in answer.text.splitlines()[0]
+
+
+def test_members_of_a_category_are_not_a_gap(advisor: Advisor) -> None:
+    answer = advisor.ask("What kinds of companies hire Senior Credit Risk Analysts?")
+    assert "does not mention" not in answer.text
+    assert "banks, investment houses, and credit lenders" in answer.text

@@ -59,6 +59,7 @@ TOPIC_FLOOR = 0.5
 SPECIFIC_INTENTS = ("pay", "requirements", "growth", "responsibilities")
 OVERVIEW_UNITS = 6
 FIGURE_STATEMENTS = 3  # a figure question's answer: the figure asked and up to this many statements of it
+FACET_TOPIC = {"demand": "growth", "advancement": "growth"}  # sub-topics that name their topic
 GAP_CONTEXT = 3  # lines of what a document does say on the topic, after "does not mention ..."
 _OVERVIEW = re.compile(r"\b(tell me about|what is an? |overview|describe|who is an? |explain|about the)\b", re.I)
 
@@ -417,7 +418,13 @@ class Advisor:
 
     def _inferred_topic(self, query: Query) -> Query:
         """A question whose words name no topic gets the one its best-matching headings share, if they do."""
-        if query.intent != "other" or not query.terms:
+        if query.intent != "other":
+            return query
+        # A sub-topic names its topic ("which industries are hiring?" asks the role's demand, a part of growth).
+        named = {FACET_TOPIC[f] for f in question_facets(query.topic or query.text) if f in FACET_TOPIC}
+        if len(named) == 1:
+            return replace(query, intent=named.pop(), inferred=True)
+        if not query.terms:
             return query
         topic = self.evidence.topic(self._vector(query), TOPIC_FLOOR)
         return replace(query, intent=topic, inferred=True) if topic else query

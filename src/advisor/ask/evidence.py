@@ -185,7 +185,12 @@ class Evidence:
         specific = intent not in (None, "other")
         for j, i in enumerate(positions.tolist()):
             lexical = sum(w for s, w in weights.items() if s in self.stems[i]) / total_weight if total_weight else 0.0
-            prior = INTENT_WEIGHT if specific and intent in self.intents[i] else 0.0
+            prior = 0.0
+            if specific:
+                # A unit under another topic's heading (an "Industry:" line among the salary factors, for a
+                # question on hiring industries) loses what a unit on the topic asked gains.
+                other = self.intents[i] - {"other"}
+                prior = INTENT_WEIGHT if intent in other else -INTENT_WEIGHT if other else 0.0
             if facets and facets & self.facets[i]:
                 prior += FACET_WEIGHT
             if wanted and self.fact_kinds[i]:
