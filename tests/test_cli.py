@@ -113,3 +113,9 @@ def test_gaps_prints_stored_questions_without_their_terminal_controls(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "salary]0;pwned of a [31mnurse?" in result.stdout  # gaps lists questions lower-cased
     assert not any(c in result.stdout for c in "\x1b\x07\u202e")
+
+
+def test_eval_roles_names_a_folder_that_is_not_onet(tmp_path: Path) -> None:
+    done = _run("eval", "--roles", str(tmp_path))
+    assert done.returncode == 2 and "is not an O*NET folder" in done.stderr
+    assert "Traceback" not in done.stderr

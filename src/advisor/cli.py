@@ -204,6 +204,12 @@ def eval_cmd(
     from .ask import Advisor
     from .quality.evaluation import PARTS, evaluate, format_parts, load_cases
 
+    if roles_dir:
+        wanted = [n for n in ("Occupation Data.txt", "Alternate Titles.txt") if not (Path(roles_dir) / n).is_file()]
+        if wanted:
+            raise click.BadParameter(
+                f"{roles_dir} is not an O*NET folder: it has no {' or '.join(wanted)}.", param_hint="--roles"
+            )
     with _errors():
         advisor = Advisor.load(settings=_settings(index=index))
         if roles_dir:
