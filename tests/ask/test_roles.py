@@ -56,7 +56,7 @@ def test_roles_named_inside_documents_are_found_by_heading(resolver: RoleResolve
     assert resolver.resolve("salary of an ML engineer").mentioned_in == ("Machine Learning Engineer",)
 
 
-def test_a_titles_field_words_name_it_but_never_another_title(resolver: RoleResolver) -> None:
+def test_a_titles_field_words_in_a_row_name_it(resolver: RoleResolver) -> None:
     assert resolver.field("is computer vision a field with a future?") == "Senior Computer Vision Engineer"
     assert resolver.field("credit risk pay") == "Senior Credit Risk Analyst"
     assert resolver.field("is cloud a good field") is None  # one word is not a field

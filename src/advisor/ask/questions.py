@@ -99,7 +99,7 @@ EVERYDAY_WORDS = frozenset(
 )
 
 
-_MONEY_SIGNS = re.compile(r"(?<![\w$])\${1,3}(?![\w$])")
+_MONEY_SIGNS = re.compile(r"(?<![\w$])\${1,3}(?![\w$]|\s*\d)")  # "$$?", never "$ 100k"
 
 
 def spelled_out(text: str) -> str:
