@@ -49,8 +49,13 @@ def test_ask_returns_the_answer_contract_and_an_id_for_feedback(url: str, db: Pa
     r = httpx.post(f"{url}/api/ask", json={"question": "How much does an ML Performance Architect make?"})
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "answer_id"}
+    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "answer_id", "blocks"}
     assert "$185,000 - $205,000" in data["answer"] and data["citations"][0]["n"] == 1
+    # The same answer formatted for the widget: list items, markers pointing at citations, no null fields.
+    listed = next(b for b in data["blocks"] if b["type"] == "list")
+    assert {"cite": 1} in listed["items"][1] and all(set(s) <= {"text", "cite"} for s in listed["items"][1])
+    passage = data["citations"][0]["blocks"][0]["items"][0]
+    assert passage == [{"text": "Median Salary: "}, {"text": "$185,000 - $205,000", "mark": True}]
     assert httpx.post(f"{url}/api/feedback", json={"answer_id": data["answer_id"], "rating": "up"}).status_code == 204
     with sqlite3.connect(db) as con:
         row = con.execute(

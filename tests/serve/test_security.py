@@ -99,6 +99,13 @@ def test_hosts_not_served_get_400_and_the_own_origin_comes_from_the_list(advisor
             assert httpx.post(f"{url}/api/ask", json=body, headers={"Origin": own}).status_code == 200
         other_port = httpx.post(f"{url}/api/ask", json=body, headers={"Origin": "http://127.0.0.1:1"})
         assert other_port.status_code == 403
+        # The refused page may read why, so that the widget can tell its owner what to change; nothing else.
+        probe = httpx.get(f"{url}/api/roles", headers={"Origin": "http://127.0.0.1:1"})
+        assert probe.status_code == 403 and probe.headers["access-control-allow-origin"] == "http://127.0.0.1:1"
+        assert probe.json() == {
+            "detail": "Origin http://127.0.0.1:1 is not allowed to use this advisor. Its operator can add it to "
+            "ADVISOR_ALLOWED_ORIGINS."
+        }
 
 
 def test_forwarded_headers_count_only_from_trusted_proxies(advisor: Advisor, tmp_path: Path) -> None:

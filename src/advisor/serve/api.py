@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 from starlette.concurrency import run_in_threadpool
 
 from ..ask import Advisor
@@ -18,6 +18,7 @@ from ..errors import BadQuestionError, UnknownRoleError
 from ..records import Answer
 from ..text.units import has_lone_surrogate
 from .answers_store import Store, UnknownAnswer
+from .formatting import answer_dict
 from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
 
 MAX_HISTORY = 40
@@ -46,6 +47,32 @@ class AskRequest(BaseModel):
     role: Annotated[Text | None, Field(default=None, description="Role to assume when the question names none.")]
 
 
+class _Sparse(BaseModel):
+    """Serialized without the fields it does not have (a span is text or a marker, never both)."""
+
+    @model_serializer(mode="wrap")
+    def _without_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+class SpanOut(_Sparse):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": 'Text (`{"text", "bold"?, "mark"?}`) or a marker for citation n (`{"cite": n}`).'
+        }
+    )
+    text: str | None = None
+    bold: bool | None = None
+    mark: bool | None = Field(default=None, description="A sentence the answer cites.")
+    cite: int | None = None
+
+
+class BlockOut(_Sparse):
+    type: Literal["paragraph", "list"]
+    spans: list[SpanOut] | None = Field(default=None, description="A paragraph's spans.")
+    items: list[list[SpanOut]] | None = Field(default=None, description="A list's items, each a list of spans.")
+
+
 class CitationOut(BaseModel):
     n: int
     role: str
@@ -54,10 +81,14 @@ class CitationOut(BaseModel):
     text: str
     score: float
     attribution: str | None = Field(default=None, description="License text, for documents made from public data.")
+    blocks: list[BlockOut] = Field(description="The passage formatted, the sentences the answer cites marked.")
 
 
 class AskResponse(BaseModel):
-    answer: str
+    answer: str = Field(description="Plain text: lines, '- ' list items and [n] citation markers.")
+    blocks: list[BlockOut] = Field(
+        description="The same answer formatted (paragraphs, lists, bold, citation markers), for safe rendering."
+    )
     citations: list[CitationOut]
     role: str | None
     intent: str | None
@@ -180,7 +211,7 @@ def _add_ask_routes(router: APIRouter, answering: Answering, limited: list[Any])
     async def ask(body: AskRequest) -> dict[str, Any]:
         """Answer a question from the role documents, with its cited passages."""
         result, answer_id = await answering.answer(body)
-        return {**result.to_dict(), "answer_id": answer_id}
+        return {**answer_dict(result), "answer_id": answer_id}
 
     @router.post(
         "/api/ask/stream",
@@ -192,8 +223,10 @@ def _add_ask_routes(router: APIRouter, answering: Answering, limited: list[Any])
         dependencies=limited,
     )
     async def ask_stream(body: AskRequest) -> StreamingResponse:
-        """The same answer as Server-Sent Events: `sources` (the citations) first, then `token` events with
-        the answer text, then `done` (with `answer_id` for feedback), or `error`."""
+        """The same answer as Server-Sent Events. The answer is computed whole first (in milliseconds), then
+        sent: `sources` (the citations), `token` events with its text, and `done` (the whole answer as
+        /api/ask gives it, with `answer_id`), or `error`. Render from `done`; the events before it only let a
+        client show the text as it arrives."""
         result, answer_id = await answering.answer(body)
         return StreamingResponse(
             _events(result, answer_id),
@@ -270,7 +303,7 @@ class AsciiJSONResponse(JSONResponse):
 
 
 async def _events(answer: Answer, answer_id: str | None) -> AsyncIterator[bytes]:
-    data = answer.to_dict()
+    data = answer_dict(answer)
     try:
         yield _sse("sources", {k: data[k] for k in ("citations", "role", "intent", "abstained")})
         for token in re.findall(r"\S+\s*|\s+", answer.text):

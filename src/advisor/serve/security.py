@@ -8,7 +8,8 @@ From the outside in:
   then come from them); from anyone else they are removed, so nothing downstream (Gradio included) reads them.
 - HostCheck: a Host (or forwarded host) not in ADVISOR_ALLOWED_HOSTS gets 400 before any routing.
 - OriginPolicy: an Origin must be one of ADVISOR_ALLOWED_ORIGINS or one of the server's own, which come from
-  the allowed hosts and the listening port, never from the request; others get 403.
+  the allowed hosts and the listening port, never from the request; others get 403 (a GET's refusal is readable by
+  the refused page, so that the widget can tell its owner which setting to change).
 - RouteAllowlist: only the routes the API, the chat, gradio_client and MCP use; Gradio's others (uploads, file
   serving, its proxy, dev tools) answer 404.
 - CORS (FastAPI's CORSMiddleware) echoes only listed origins, never "*".
@@ -231,7 +232,17 @@ class OriginPolicy:
         if origin == "null":
             refused = "Requests from opaque origins are not allowed."
         elif origin and origin not in self.allowed and not self.hosts.own_origin(origin, _server_port(scope)):
-            refused = f"Origin {origin[:200]} is not allowed to use this advisor."
+            refused = (
+                f"Origin {origin[:200]} is not allowed to use this advisor. Its operator can add it to "
+                "ADVISOR_ALLOWED_ORIGINS."
+            )
+        if refused and scope["type"] == "http" and scope["method"] == "GET" and origin and origin != "null":
+            # A refused page may read why from a GET (the widget's probe tells its owner in the console); the
+            # reply carries nothing but the refusal, and nothing that changes state is answered this way.
+            await _reply(
+                send, 403, refused, [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+            )
+            return
         if refused:
             await _refuse(scope, send, 403, refused)
             return
