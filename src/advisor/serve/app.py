@@ -110,7 +110,7 @@ def create_app(
 
     import gradio as gr
 
-    from .chat import build_ui
+    from .chat import CSS, HEAD, build_ui, theme
 
     ui = build_ui(get_advisor, store, rebuilder, limiter, gate)
     # The chat's queue is bounded like the API's: a clean "busy" beyond it rather than a pile-up; its REST
@@ -121,7 +121,16 @@ def create_app(
         api_open=False,
     )
     return gr.mount_gradio_app(
-        app, ui, path="/", mcp_server=True, show_error=False, max_file_size=security.UI_BODY_BYTES
+        app,
+        ui,
+        path="/",
+        mcp_server=True,
+        show_error=False,
+        max_file_size=security.UI_BODY_BYTES,
+        theme=theme(),
+        css=CSS,
+        head=HEAD,
+        ssr_mode=False,  # client-side rendering: no Node process, and the only mode with two pages
     )
 
 

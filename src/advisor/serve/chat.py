@@ -1,8 +1,10 @@
-"""The web chat (Gradio Blocks): streaming answers, collapsible sources with the cited sentences highlighted,
-a role picker, example questions, thumbs up/down, and a "new chat" button. It calls Advisor and nothing below it.
+"""The web chat (Gradio Blocks): formatted answers whose [n] open and scroll to their source, collapsible
+sources with the cited sentences highlighted, a role picker, example questions inside the empty conversation,
+thumbs up/down, Retry, and a "new chat" button; the maintainers' rebuild on its own page. It calls Advisor and
+nothing below it.
 
-Text from documents and questions is escaped before display, so it is always shown as text; Gradio's HTML
-sanitizing stays on as a second line of defence.
+Answers and passages go through the one renderer (formatting.py), which escapes all text from documents and
+questions; Gradio's HTML sanitizing stays on as a second line of defence.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..ask import Advisor
 from ..errors import AdvisorError
-from ..records import Answer, Citation
+from ..records import Answer
 from ..text.units import printable_unicode
 from .answers_store import Store
+from .formatting import answer_blocks, passage_blocks, to_html
 from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
 
 EXAMPLES = [
@@ -30,12 +33,12 @@ EXAMPLES = [
     "What does a Senior Computer Vision Engineer do?",
 ]
 ANY_ROLE = "Any role"
-NOT_COVERED = "⚠️ **Not covered by the role documents**"
+NOT_COVERED = "<p><strong>⚠️ Not covered by the role documents</strong></p>"
+FINDING = "Finding the passages…"
+REBUILD_PATH = "maintainers"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!#|~])")
 # What GFM turns into links without brackets: scheme://..., www...., name@host.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=\bwww)(\.)|(?<=\w)(@)(?=\w)")
-# Accordion titles use a lighter Markdown renderer: without [ ] ! no link or image can form.
-_TITLE_SPECIAL = re.compile(r"([\\`*_\[\]!~])")
 
 
 def as_text(text: str) -> str:
@@ -45,28 +48,24 @@ def as_text(text: str) -> str:
     return _AUTOLINK.sub(lambda m: "\\" + m.group(), escaped)
 
 
-def highlighted(citation: Citation) -> str:
-    """The passage with the sentences the answer cites marked, each line kept as a line."""
-    out, pos = [], 0
-    for start, end in sorted(citation.sentences):
-        out.append(as_text(citation.text[pos:start]))
-        out.append("<mark>" + as_text(citation.text[start:end]) + "</mark>")
-        pos = end
-    out.append(as_text(citation.text[pos:]))
-    return "".join(out).replace("\n", "  \n")
-
-
-def answer_messages(answer: Answer) -> list[dict[str, Any]]:
-    """The answer as chat messages: the text, then one collapsible message per cited passage."""
+def answer_message(answer: Answer, turn: int) -> dict[str, Any]:
+    """The answer as one chat message: the formatted text, then one collapsed section per cited passage with
+    the cited sentences marked. turn numbers the answers of a conversation, so that each [n] links to its own
+    answer's source n."""
+    body = to_html(answer_blocks(answer), cite_link=f"source-{turn}-")
     if answer.abstained:
-        return [{"role": "assistant", "content": f"{NOT_COVERED}\n\n{as_text(answer.text)}"}]
-    messages: list[dict[str, Any]] = [{"role": "assistant", "content": as_text(answer.text).replace("\n", "  \n")}]
+        return {"role": "assistant", "content": NOT_COVERED + body}
+    sources = []
     for c in answer.citations:
-        title = _TITLE_SPECIAL.sub(r"\\\1", html.escape(f"[{c.n}] {c.role} › {c.section} — {c.source}", quote=False))
+        title = html.escape(f"[{c.n}] {c.role} › {c.section} — {c.source}", quote=False)
         # Imported public data carries its license text, shown with every passage from it.
-        content = highlighted(c) + (f"\n\n*{as_text(c.attribution)}*" if c.attribution else "")
-        messages.append({"role": "assistant", "content": content, "metadata": {"title": title, "status": "done"}})
-    return messages
+        license_text = f'<p class="license">{html.escape(c.attribution, quote=False)}</p>' if c.attribution else ""
+        sources.append(
+            f'<details class="source" id="source-{turn}-{c.n}"><summary>{title}</summary>'
+            f"{to_html(passage_blocks(c))}{license_text}</details>"
+        )
+    heading = f'<p class="sources-heading">Sources ({len(sources)})</p>' if sources else ""
+    return {"role": "assistant", "content": body + heading + "".join(sources)}
 
 
 class ChatHandlers:
@@ -96,26 +95,49 @@ class ChatHandlers:
 
     def respond(
         self, message: str, chat: list[dict[str, Any]], role: str | None, state: dict[str, Any], request: gr.Request
-    ) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any]]]:
-        """The question shown at once, then the answer streamed word by word, then its sources."""
+    ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+        """The question and a "finding the passages" indicator at once, then the answer and its sources. A
+        refused or failed question stays in the conversation with Retry under it; the box is cleared only
+        when the question is taken, so that what someone types while waiting is never lost."""
+        if not message.strip():
+            yield gr.skip(), gr.skip(), state
+            return
+        at = len(chat)
         chat = [*chat, {"role": "user", "content": as_text(message)}]
-        yield chat, "", state
+        state = {**state, "asked": {**state["asked"], str(at): message}}
+        yield (
+            [*chat, {"role": "assistant", "content": "", "metadata": {"title": FINDING, "status": "pending"}}],
+            "",
+            state,
+        )
         refusal = self.too_fast(request)
         if refusal:
-            yield [*chat, {"role": "assistant", "content": "⚠️ " + refusal}], "", state
+            yield [*chat, _failure(refusal)], gr.skip(), state
             return
         current = self.get_advisor()
         try:
             answer = current.ask(message, state["turns"], None if role in (None, "", ANY_ROLE) else role)
         except AdvisorError as exc:
-            yield [*chat, {"role": "assistant", "content": "⚠️ " + as_text(str(exc))}], "", state
+            yield [*chat, _failure(str(exc))], gr.skip(), state
             return
         answer_id = self.store.record_answer(message, answer, current.generation) if self.store else None
-        messages = answer_messages(answer)
-        words = re.findall(r"\S+\s*", messages[0]["content"])
-        for i in range(0, len(words), 4):
-            yield [*chat, {**messages[0], "content": "".join(words[: i + 4])}], "", state
-        yield [*chat, *messages], "", _remember(state, message, answer, answer_id, first=len(chat), count=len(messages))
+        yield [*chat, answer_message(answer, turn=at)], gr.skip(), _remember(state, at, message, answer, answer_id)
+
+    def retry(
+        self,
+        chat: list[dict[str, Any]],
+        role: str | None,
+        state: dict[str, Any],
+        request: gr.Request,
+        data: gr.RetryData,
+    ) -> Iterator[tuple[Any, Any, dict[str, Any]]]:
+        """Ask the question at data.index again, as if what followed it had not been said."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        question = state["asked"].get(str(index))
+        if question is None:
+            yield gr.skip(), gr.skip(), state
+            return
+        yield from self.respond(question, chat[:index], role, _forget_from(state, index), request)
 
     def on_like(self, state: dict[str, Any], data: gr.LikeData) -> None:
         answer_id = state["answers"].get(str(data.index if isinstance(data.index, int) else data.index[0]))
@@ -176,6 +198,59 @@ class ChatHandlers:
         return gr.Dropdown(choices=[ANY_ROLE, *self.get_advisor().roles])
 
 
+# Contrast at least 4.5:1 for every text (Gradio's orange primary button and its pale placeholder fall short),
+# and a focus ring that can be seen.
+ACCENT, ACCENT_DARK = "#1f4e8c", "#173b6a"
+# The maintainers' page is reached by its address only: Gradio's page navigation (which gr.Navbar(visible=False)
+# does not remove in this version) is hidden.
+CSS = """
+.nav-holder { display: none !important; }
+:focus-visible { outline: 3px solid #1f4e8c !important; outline-offset: 2px; }
+#intro h1 { margin: 0 0 2px; font-size: 1.5rem; }
+#intro p { margin: 0; }
+#chat a.cite { font-weight: 600; text-decoration: underline; cursor: pointer; }
+#chat mark { background: #fff1a8; color: inherit; }
+#chat details.source { margin: 6px 0; padding: 4px 8px; border: 1px solid #d0d7e2; border-radius: 6px; }
+#chat details.source summary { cursor: pointer; color: #1f4e8c; font-size: 0.9em; }
+#chat .sources-heading { margin: 10px 0 2px; font-weight: 600; font-size: 0.9em; }
+#chat .license { color: #4b5563; font-size: 0.85em; font-style: italic; }
+footer, footer a, footer button, footer .built-with, footer .settings, footer .show-api { color: #4b5563 !important; }
+@media (max-width: 600px) { #intro p { display: none; } }
+"""
+# [n] in an answer opens its source (the collapsible message titled "[n] ...") and scrolls it into view. The
+# links are made by the server's renderer; nothing here reads text as HTML.
+HEAD = """<script>
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("#chat a.cite");
+  if (!link) return;
+  event.preventDefault();
+  var source = document.getElementById(link.getAttribute("href").slice(1));
+  if (!source) return;
+  source.open = true;
+  source.scrollIntoView({ block: "start" });
+  source.querySelector("summary").focus({ preventScroll: true });
+});
+// Gradio's example list has role=list without list items; screen readers are told it is a group instead.
+new MutationObserver(function () {
+  document.querySelectorAll("#chat .examples[role=list]").forEach(function (list) {
+    list.setAttribute("role", "group");
+    list.setAttribute("aria-label", "Example questions");
+  });
+}).observe(document.documentElement, { childList: true, subtree: true });
+</script>"""
+
+
+def theme() -> gr.themes.Base:
+    return gr.themes.Default().set(
+        button_primary_background_fill=ACCENT,
+        button_primary_background_fill_hover=ACCENT_DARK,
+        button_primary_text_color="#ffffff",
+        button_primary_border_color=ACCENT,
+        input_placeholder_color="#5f6b7a",
+        color_accent=ACCENT,
+    )
+
+
 def build_ui(
     get_advisor: Callable[[], Advisor],
     store: Store | None = None,
@@ -183,56 +258,102 @@ def build_ui(
     limiter: ClientLimiter | None = None,
     gate: AdmissionGate | None = None,
 ) -> gr.Blocks:
-    """The chat page, its Gradio API function (also the MCP tool) and the maintainers' rebuild action."""
+    """The chat page, its Gradio API function (also the MCP tool) and the maintainers' rebuild page."""
     handlers = ChatHandlers(get_advisor, store, rebuilder, limiter, gate)
     advisor = get_advisor()
     hidden: dict[str, Any] = {"api_visibility": "undocumented"}
-    # No calls home: the server runs offline and sends nothing about its users anywhere.
-    with gr.Blocks(title="Role Advisor", analytics_enabled=False) as ui:
+    # No calls home: the server runs offline and sends nothing about its users anywhere. fill_height: the
+    # conversation takes what the screen has left, so the question box is on the first screen at any size.
+    with gr.Blocks(title="Role Advisor", analytics_enabled=False, fill_height=True) as ui:
         gr.Markdown(
-            "# Role Advisor\nAnswers about job roles — requirements, pay, career growth — taken only from the role "
-            "documents, each statement with its source. Roles: " + as_text(", ".join(advisor.roles)) + "."
+            "# Role Advisor\nAnswers about job roles, taken only from the role documents, each statement with its "
+            "source.",
+            elem_id="intro",
         )
         state = gr.State(_empty_state())
-        role = gr.Dropdown([ANY_ROLE, *advisor.roles], value=ANY_ROLE, label="Role (optional filter)")
-        chatbot = gr.Chatbot(label="Role Advisor", height=520, sanitize_html=True, elem_id="chat")
-        with gr.Row():
+        chatbot = gr.Chatbot(
+            label="Conversation",
+            scale=1,
+            min_height=260,
+            sanitize_html=True,
+            elem_id="chat",
+            show_label=False,
+            placeholder="**Ask about a role: requirements, pay, career growth.**  \nRoles: "
+            + as_text(", ".join(advisor.roles)),
+            examples=[{"text": q} for q in EXAMPLES],
+            buttons=["copy"],
+        )
+        with gr.Row(equal_height=True, elem_id="ask-row"):
             box = gr.Textbox(
-                placeholder="Ask about a role's requirements, pay or career growth…",
+                label="Your question",
+                placeholder="Ask about a role…",
                 show_label=False,
                 scale=8,
+                min_width=200,
+                lines=1,
                 max_length=advisor.settings.max_question_chars,
+                autofocus=True,
                 elem_id="question",
             )
-            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-            clear = gr.Button("New chat", scale=1, elem_id="new-chat")
-        gr.Examples(EXAMPLES, inputs=box, label="Try")
+            send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
+        with gr.Row(equal_height=True, elem_id="options-row"):
+            role = gr.Dropdown(
+                [ANY_ROLE, *advisor.roles], value=ANY_ROLE, label="Role (optional)", scale=4, min_width=200
+            )
+            clear = gr.Button("New chat", scale=1, min_width=120, elem_id="new-chat")
+        io = [chatbot, box, state]
         for trigger in (box.submit, send.click):
-            trigger(handlers.respond, [box, chatbot, role, state], [chatbot, box, state], **hidden)
-        clear.click(lambda: ([], "", _empty_state()), None, [chatbot, box, state], **hidden)
+            trigger(handlers.respond, [box, chatbot, role, state], io, trigger_mode="once", **hidden)
+        chatbot.example_select(_example_text, None, box, **hidden).then(
+            handlers.respond, [box, chatbot, role, state], io, **hidden
+        )
+        chatbot.retry(handlers.retry, [chatbot, role, state], io, **hidden)
+        clear.click(lambda: ([], "", _empty_state()), None, io, **hidden)
         chatbot.like(handlers.on_like, [state], None, **hidden)
         # The chatbot's own trash button clears the display; the conversation it remembers goes with it.
         chatbot.clear(_empty_state, None, [state], **hidden)
         gr.api(handlers.ask_role_advisor, api_name="ask_role_advisor", queue=False)
         ui.load(handlers.role_choices, None, [role], **hidden)
-        with gr.Accordion("Maintainers: rebuild the index", open=False):
-            token = gr.Textbox(label="Admin token", type="password", elem_id="admin-token")
-            rebuild = gr.Button("Rebuild index", elem_id="rebuild")
-            status = gr.Markdown()
-            rebuild.click(handlers.rebuild_index, [token], [status], api_name="rebuild_index", **hidden)
+    # Maintainers only: a page of its own, not linked from the public one (the token still guards the action).
+    with ui.route("Rebuild the index", f"/{REBUILD_PATH}", show_in_navbar=False):
+        gr.Markdown("# Rebuild the index\nFor maintainers: rebuilds from the corpus and serves the new generation.")
+        token = gr.Textbox(label="Admin token", type="password", elem_id="admin-token")
+        rebuild = gr.Button("Rebuild index", elem_id="rebuild")
+        status = gr.Markdown()
+        rebuild.click(handlers.rebuild_index, [token], [status], api_name="rebuild_index", **hidden)
     return ui
 
 
-def _remember(
-    state: dict[str, Any], message: str, answer: Answer, answer_id: str | None, first: int, count: int
-) -> dict[str, Any]:
-    """The conversation with this turn added, and which chat messages belong to which stored answer (for
-    thumbs up/down)."""
+def _example_text(data: gr.SelectData) -> str:
+    value = data.value
+    return str(value.get("text", "") if isinstance(value, dict) else value)
+
+
+def _failure(reason: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": f"<p>⚠️ {html.escape(reason, quote=False)} Use Retry to ask again.</p>"}
+
+
+def _remember(state: dict[str, Any], at: int, message: str, answer: Answer, answer_id: str | None) -> dict[str, Any]:
+    """The conversation with this turn added (its question at chat index at, its answer the next message), and
+    which chat message is which stored answer (for thumbs up/down)."""
     return {
+        **state,
         "turns": [*state["turns"], {"role": "user", "content": message}, {"role": "assistant", "content": answer.text}],
-        "answers": {**state["answers"], **{str(first + i): answer_id for i in range(count)}},
+        "turn_at": [*state["turn_at"], at],
+        "answers": {**state["answers"], str(at + 1): answer_id},
+    }
+
+
+def _forget_from(state: dict[str, Any], index: int) -> dict[str, Any]:
+    """The state as it was before the chat message at index."""
+    kept = [i for i, at in enumerate(state["turn_at"]) if at < index]
+    return {
+        "turns": [m for i in kept for m in state["turns"][2 * i : 2 * i + 2]],
+        "turn_at": [state["turn_at"][i] for i in kept],
+        "answers": {k: v for k, v in state["answers"].items() if int(k) < index},
+        "asked": {k: v for k, v in state["asked"].items() if int(k) < index},
     }
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"turns": [], "answers": {}}
+    return {"turns": [], "turn_at": [], "answers": {}, "asked": {}}

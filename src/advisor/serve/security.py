@@ -48,6 +48,7 @@ FORWARDED = (
 ALLOWED_PATHS = frozenset(
     {
         "/",
+        "/maintainers",
         "/config",
         "/config/",
         "/theme.css",
