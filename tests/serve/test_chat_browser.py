@@ -192,6 +192,25 @@ def test_a_refused_question_stays_with_retry(page: Page, strict_server: str) -> 
     expect(chat.get_by_text(re.compile("faster than this service allows"))).to_have_count(1)
 
 
+def test_keyboard_focus_is_visible_and_leaving_the_role_picker_closes_it(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/", wait_until="load")
+    page.locator("#question textarea").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#ask")).to_be_focused()
+    ring = page.locator("#ask").evaluate(
+        "b => getComputedStyle(b).outlineWidth + ' ' + getComputedStyle(b).outlineStyle"
+    )
+    assert ring == "3px solid"
+    page.keyboard.press("Tab")
+    picker = page.get_by_role("combobox", name="Role (optional)")
+    expect(picker).to_be_focused()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator("#new-chat")).to_be_focused()
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(picker).to_have_attribute("aria-expanded", "false")
+
+
 def test_the_maintainers_page_is_separate_and_guarded(page: Page, app_url: str) -> None:
     page.goto(app_url + "/maintainers", wait_until="load")
     page.locator("#admin-token input").fill("guess")

@@ -230,6 +230,14 @@ document.addEventListener("click", function (event) {
   source.scrollIntoView({ block: "start" });
   source.querySelector("summary").focus({ preventScroll: true });
 });
+// Gradio's dropdown stays open when Tab leaves it, its options drawn over the page: leaving closes it.
+document.addEventListener("focusout", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("[role=combobox]")) return;
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  if (list && event.relatedTarget && list.contains(event.relatedTarget)) return;
+  input.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+});
 // Gradio's example list has role=list without list items; screen readers are told it is a group instead.
 new MutationObserver(function () {
   document.querySelectorAll("#chat .examples[role=list]").forEach(function (list) {
