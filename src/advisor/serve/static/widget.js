@@ -789,6 +789,9 @@
       };
       state.turns.push({ role: "user", content: question }, turn);
       save();
+      // An answer came: a notice that the advisor was down no longer holds, here or on the next open.
+      registry._probes[api] = Promise.resolve({ state: "ok" });
+      showAvailability({ state: "ok" });
       wait.remove();
       renderAnswer(turn);
       var detail = { question: question, answer: turn.text, answer_id: turn.answerId, abstained: turn.abstained,
