@@ -91,6 +91,7 @@ def install(app: FastAPI, settings: ServerSettings) -> HostPolicy:
         allow_origins=list(settings.allowed_origins),
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],  # the widget tells how long to wait after a 429
         allow_credentials=False,
         max_age=600,
     )
