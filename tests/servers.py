@@ -28,8 +28,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(app: FastAPI, settings: ServerSettings | None = None) -> Iterator[str]:
-    port = free_port()
+def serve_app(app: FastAPI, settings: ServerSettings | None = None, port: int | None = None) -> Iterator[str]:
+    """The app on a loopback port (a free one, or port: a server that comes back where it was)."""
+    port = port or free_port()
     settings = replace(settings or ServerSettings(), host="127.0.0.1", port=port)
     config = server_config(app, settings, log_level="warning")
     server = uvicorn.Server(config)

@@ -65,30 +65,27 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+def _page(browser: Browser, size: dict[str, Any]) -> Iterator[Page]:
+    context = browser.new_context(**size)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A desktop-sized page (1280x800)."""
-    context = browser.new_context(**DESKTOP)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    yield from _page(browser, DESKTOP)
 
 
 @pytest.fixture(params=sorted(SIZES))
 def sized_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     """The same test at desktop (1280x800) and phone (390x844, touch) sizes."""
-    context = browser.new_context(**SIZES[request.param])
-    pg = context.new_page()
-    yield pg
-    context.close()
+    yield from _page(browser, SIZES[request.param])
 
 
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(**PHONE)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    yield from _page(browser, PHONE)
 
 
 @pytest.fixture(scope="module")

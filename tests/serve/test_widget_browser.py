@@ -11,18 +11,16 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from advisor import Advisor
 from advisor.config import ServerSettings
-from advisor.serve.app import STATIC, create_app, server_config
+from advisor.serve.app import STATIC, create_app
 
 from ..servers import free_port, serve_app, serve_pages
 from .conftest import DESKTOP, XSS_QUESTION, host_page, serious_violations
@@ -110,23 +108,6 @@ def shut(gated: GatedAdvisor) -> Iterator[threading.Event]:
     gated.gate.clear()
     yield gated.gate
     gated.gate.set()
-
-
-@contextmanager
-def serve_on(port: int, app: Any, settings: ServerSettings) -> Iterator[str]:
-    """Like servers.serve_app, on a port chosen beforehand (a server that comes back where it was)."""
-    server = uvicorn.Server(server_config(app, replace(settings, host="127.0.0.1", port=port), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 # --- Looking at the widget -------------------------------------------------------------------------------------
@@ -402,7 +383,7 @@ def test_a_self_hosted_widget_says_when_the_server_is_down_and_retries(
     notice = widget.locator(".msg.error")
     expect(notice).to_contain_text("The advisor can't be reached right now")
     settings = _settings(site, tmp_path_factory.mktemp("back"))
-    with serve_on(port, create_app(advisor, settings), settings):
+    with serve_app(create_app(advisor, settings), settings, port=port):
         notice.get_by_role("button", name="Retry").click()
         expect(notice).to_have_count(0)
         ask_and_wait(widget, ML_PAY, "$185,000 - $205,000")
