@@ -4,13 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
-# The browser tests drive Debian's chromium (never a downloaded browser).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "==> Installing chromium (Debian package) for the browser tests"
+# The browser tests drive Debian's chromium (never a downloaded browser); the deployment tests start real
+# PostgreSQL, Redis and nginx servers on loopback ports. All from Debian's packages, installed when missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing ${missing[*]} (Debian packages) for the tests"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  # No service starts at install time (the tests start their own servers on loopback ports).
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 export HF_HUB_OFFLINE=1
 .venv/bin/ruff check src tests app.py benchmarks scripts

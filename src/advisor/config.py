@@ -140,10 +140,16 @@ class ServerSettings:
     # are removed before the app sees them.
     trusted_proxies: tuple[str, ...] = ()
     feedback_db: Path = Path("feedback.sqlite3")
+    # A SQLAlchemy URL of the database for answers and feedback (postgresql+psycopg://... for several processes);
+    # None: the SQLite file feedback_db.
+    database_url: str | None = field(default=None, repr=False)
     store_questions: bool = True
     retention_days: int = 90
     max_stored_answers: int = 100_000
     rate_limit_per_minute: int = 30
+    # Where rate-limit counters live (the `limits` library's storage URI): memory:// is one process's own;
+    # redis://host:port shares one limit across processes.
+    rate_limit_storage: str = field(default="memory://", repr=False)
     # One answer per core: more only contend for the GIL and stretch the latency tail (benchmarks/).
     max_concurrent: int = field(default_factory=lambda: available_cpus())
     max_waiting: int = 16
@@ -197,10 +203,12 @@ class ServerSettings:
             allowed_hosts=_list(env, "ADVISOR_ALLOWED_HOSTS"),
             trusted_proxies=_list(env, "ADVISOR_TRUSTED_PROXIES"),
             feedback_db=Path(env.get("ADVISOR_FEEDBACK_DB", "feedback.sqlite3")),
+            database_url=env.get("ADVISOR_DATABASE_URL", "").strip() or None,
             store_questions=env.get("ADVISOR_STORE_QUESTIONS", "1").strip().lower() not in ("0", "false", "no", "off"),
             retention_days=_int(env, "ADVISOR_RETENTION_DAYS", 90),
             max_stored_answers=_int(env, "ADVISOR_MAX_STORED_ANSWERS", 100_000),
             rate_limit_per_minute=_int(env, "ADVISOR_RATE_LIMIT", 30),
+            rate_limit_storage=env.get("ADVISOR_RATE_LIMIT_STORAGE", "").strip() or "memory://",
             max_concurrent=_int(env, "ADVISOR_MAX_CONCURRENT", available_cpus()),
             max_waiting=_int(env, "ADVISOR_MAX_WAITING", 16),
             max_body_bytes=_int(env, "ADVISOR_MAX_BODY_BYTES", 16_384),
