@@ -4,6 +4,8 @@ chat, the HTTP API and widget.js on ADVISOR_HOST:ADVISOR_PORT (default 127.0.0.1
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
 import sys
 
 from advisor import AdvisorError, Settings
@@ -15,14 +17,21 @@ from advisor.serve.live import AdvisorHolder
 
 
 def main() -> int:
+    # The build runs in a child process (`advisor index`, which prints its report and progress here): the model
+    # copies and libraries only a build needs (torch, for the one-time ONNX export) leave with it, so this
+    # process serves with the memory of `advisor serve`.
+    build = subprocess.Popen([sys.executable, "-m", "advisor", "index", "--wait", "120"])
+    previous = signal.signal(signal.SIGTERM, lambda *_: build.terminate())  # stopping the app stops its build
+    try:
+        if build.wait() != 0:
+            return build.returncode
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     try:
         settings = Settings.from_env()
         server_settings = ServerSettings.from_env()
         configure_logging(logging.INFO)
-        # One model in memory, shared by the build and the server.
-        library = Library(settings)
-        print(library.build(wait_seconds=120).format(), flush=True)
-        holder = AdvisorHolder(library)
+        holder = AdvisorHolder(Library(settings))
     except AdvisorError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
