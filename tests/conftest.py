@@ -16,6 +16,8 @@ from advisor.indexing.embedding import Embedder
 
 from .fakes import FakeEmbedder
 
+pytest_plugins = ["tests.backends.postgres"]
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 

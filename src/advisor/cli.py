@@ -258,16 +258,16 @@ def import_onet_cmd(onet_dir: str, wages: str | None, out: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def gaps_cmd(limit: int, as_json: bool) -> None:
     """List the questions the documents did not cover (abstained or thumbs down), most frequent first,
-    grouped by role and topic, from the local store (ADVISOR_FEEDBACK_DB)."""
+    grouped by role and topic, from the store (ADVISOR_DATABASE_URL, else the file ADVISOR_FEEDBACK_DB)."""
     from .config import ServerSettings
-    from .serve.answers_store import Store, format_gaps
+    from .serve.answers_store import format_gaps, open_store
 
     with _errors():
         settings = ServerSettings.from_env()
-        if not settings.feedback_db.exists():
+        if settings.database_url is None and not settings.feedback_db.exists():
             _out(f"No questions recorded yet ({settings.feedback_db} does not exist).")
             return
-        gaps = Store(settings.feedback_db, settings.retention_days, settings.max_stored_answers).gaps(limit)
+        gaps = open_store(settings).gaps(limit)
     _out(json.dumps([g.__dict__ for g in gaps], indent=2) if as_json else format_gaps(gaps))
 
 

@@ -20,7 +20,7 @@ from ..config import ServerSettings
 from ..errors import AdvisorError
 from ..logs import quiet_repeats
 from . import security
-from .answers_store import Store
+from .answers_store import Store, open_store
 from .api import api_router, install_error_handlers
 from .connections import ConnectionGuard, fit_to_descriptors, protocol_factory
 from .hosts import served_hosts
@@ -57,7 +57,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or ServerSettings.from_env()
     if store is None and settings.store_questions:
-        store = Store(settings.feedback_db, settings.retention_days, settings.max_stored_answers)
+        store = open_store(settings)
     holder: AdvisorHolder | None = None
     if isinstance(source, AdvisorHolder):
         holder, get_advisor = source, source.current

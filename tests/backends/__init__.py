@@ -1,0 +1,1 @@
+"""Fixtures that run real servers the app can use (PostgreSQL, Redis, nginx) on loopback ports."""
