@@ -124,9 +124,15 @@ def serious_violations(page: Page, context: Any = None) -> list[str]:
     line each, to assert empty."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Gradio fades what is updating (class "pending", then a transition back): contrast is judged at rest.
+    page.wait_for_function(
+        "() => !document.querySelector('.pending')"
+        " && document.getAnimations().every(a => !(a instanceof CSSTransition))",
+        timeout=15_000,
+    )
     results = Axe().run(page, context=context)
     return [
-        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[(n['target'], n.get('failureSummary')) for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]

@@ -37,7 +37,7 @@ def test_chat_page_answers_with_sources_feedback_and_new_chat_clears(page: Page,
     expect(chat).to_contain_text("Median Salary: $185,000 - $205,000", timeout=30_000)
     expect(chat).to_contain_text("[1] ML Performance Architect › Salary Ranges (US Market, 2024)")
     chat.get_by_role("button", name="Dislike").last.click()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     rows: list[tuple[str, str]] = []
     while not rows and time.monotonic() < deadline:
         with sqlite3.connect(app_db) as con:
@@ -131,7 +131,6 @@ def test_first_screen_is_about_asking_at_desktop_and_phone_sizes(sized_page: Pag
     chat = page.locator("#chat")
     expect(chat.locator("li").first).to_be_visible(timeout=30_000)
     expect(chat).to_contain_text(EXAMPLES[0])
-    expect(page.locator(".pending")).to_have_count(0)  # Gradio fades what is updating
     assert serious_violations(page) == []
 
 
@@ -145,6 +144,7 @@ def test_answers_are_formatted_and_each_marker_opens_its_source(sized_page: Page
     assert "**" not in answer.inner_text()
     source = chat.locator("details.source").first
     expect(source).not_to_have_attribute("open", "")
+    expect(page.locator(".pending")).to_have_count(0)  # the answer is in place (and scrolled to) before the click
     chat.locator("a.cite").first.click()
     expect(source).to_have_attribute("open", "")
     expect(source.locator("mark").first).to_be_visible()
@@ -154,7 +154,6 @@ def test_answers_are_formatted_and_each_marker_opens_its_source(sized_page: Page
     _ask_in_chat(page, "How much does an ML Performance Architect make?")
     expect(chat.locator("li", has_text="Salary Range: $150,000 - $230,000").first).to_be_visible(timeout=30_000)
     assert not re.search(r"(?m)^- ", chat.inner_text())
-    expect(page.locator(".pending")).to_have_count(0)  # Gradio fades what is updating
     assert serious_violations(page) == []
 
 
@@ -222,7 +221,4 @@ def test_the_maintainers_page_is_separate_and_guarded(page: Page, app_url: str) 
     page.locator("#rebuild").click()
     status = page.get_by_text("Rebuilding from the web is turned off")
     expect(status).to_be_visible(timeout=30_000)
-    # Gradio fades an output while it updates; checked once it is shown in full.
-    expect(page.locator(".pending")).to_have_count(0)
-    expect(status).to_have_css("opacity", "1")
     assert serious_violations(page) == []

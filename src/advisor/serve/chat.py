@@ -229,6 +229,9 @@ document.addEventListener("click", function (event) {
   source.open = true;
   source.scrollIntoView({ block: "start" });
   source.querySelector("summary").focus({ preventScroll: true });
+  // The chat may still be finishing its own smooth scroll to the newest answer, which would carry the source
+  // out of view again: once that is over, the source is put back in view.
+  setTimeout(function () { source.scrollIntoView({ block: "start" }); }, 400);
 });
 // Gradio's dropdown stays open when Tab leaves it, its options drawn over the page: leaving closes it.
 document.addEventListener("focusout", function (event) {

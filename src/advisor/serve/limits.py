@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from limits import RateLimitItem, RateLimitItemPerMinute
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+
+from .limit_storage import FailoverLimiter
 
 ADMIN_FAILURES_PER_MINUTE = 5
 
@@ -18,30 +18,31 @@ ADMIN_FAILURES_PER_MINUTE = 5
 class ClientLimiter:
     """One rate limit per client across every surface (API, chat, Gradio calls, MCP, admin): at most
     `per_minute` requests in any 60 seconds (a moving window, from the `limits` library). Clients are keyed by
-    address only in memory and never stored. Wrong admin tokens count against a tighter limit of their own."""
+    address only in memory (or, with `storage_uri` redis://..., in Redis, where every process counts them
+    together) and never stored. Wrong admin tokens count against a tighter limit of their own."""
 
     def __init__(self, per_minute: int, storage_uri: str = "memory://") -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self.storage = FailoverLimiter(storage_uri)
         self._requests = RateLimitItemPerMinute(per_minute)
         self._failures = RateLimitItemPerMinute(ADMIN_FAILURES_PER_MINUTE)
 
     def check(self, client: str) -> float:
         """Counts one request; 0 when it may go ahead, else the seconds to wait before the next one."""
-        if self._limiter.hit(self._requests, "requests", client):
+        if self.storage.run(lambda limiter: limiter.hit(self._requests, "requests", client)):
             return 0.0
         return self._wait(self._requests, "requests", client)
 
     def failures_wait(self, client: str) -> float:
         """Seconds this client must wait before presenting another admin token (0: it may try now)."""
-        if self._limiter.test(self._failures, "admin-failures", client):
+        if self.storage.run(lambda limiter: limiter.test(self._failures, "admin-failures", client)):
             return 0.0
         return self._wait(self._failures, "admin-failures", client)
 
     def failed(self, client: str) -> None:
-        self._limiter.hit(self._failures, "admin-failures", client)
+        self.storage.run(lambda limiter: limiter.hit(self._failures, "admin-failures", client))
 
     def _wait(self, item: RateLimitItem, *keys: str) -> float:
-        reset = self._limiter.get_window_stats(item, *keys).reset_time
+        reset = self.storage.run(lambda limiter: limiter.get_window_stats(item, *keys)).reset_time
         return max(1.0, reset - time.time())
 
 
