@@ -275,22 +275,57 @@ def gaps_cmd(limit: int, as_json: bool) -> None:
 @click.option("--host", default=None, help="Address to listen on [ADVISOR_HOST, 127.0.0.1].")
 @click.option("--port", default=None, type=int, help="Port to listen on [ADVISOR_PORT, 7860].")
 @click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
-def serve_cmd(host: str | None, port: int | None, index: str | None) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Server processes, on the ports PORT to PORT+N-1; each loads the index and follows its new generations.",
+)
+def serve_cmd(host: str | None, port: int | None, index: str | None, workers: int) -> None:
     """Serve the web chat, the HTTP API (/api, /docs) and widget.js from an existing index.
 
     Allowed embedding origins come from ADVISOR_ALLOWED_ORIGINS (comma-separated, exact origins), the host
     names it answers to from ADVISOR_ALLOWED_HOSTS (default: localhost and the address it listens on); see
-    docs/operations.md (Security) for the rest.
+    docs/operations.md (Security) for the rest. With --workers N, N processes answer on the ports PORT to
+    PORT+N-1, for a load balancer in front (deploy/: nginx, shared records and limits).
+
+    \b
+    Examples:
+      advisor serve
+      advisor serve --port 7861 --workers 2    # ports 7861 and 7862, as deploy/nginx.conf lists them
     """
     from .config import ServerSettings
     from .indexing import Library
+
+    with _errors():
+        server_settings = ServerSettings.from_env(host=host, port=port)
+        library = Library(_settings(index=index))
+    if workers != 1:
+        sys.exit(_serve_workers(library, server_settings, workers))
     from .serve.app import serve
     from .serve.live import AdvisorHolder
 
     with _errors():
-        server_settings = ServerSettings.from_env(host=host, port=port)
-        holder = AdvisorHolder(Library(_settings(index=index)))
+        holder = AdvisorHolder(library)
     serve(holder, settings=server_settings)
+
+
+def _serve_workers(library: Any, server_settings: Any, workers: int) -> int:
+    """Starts `workers` serve processes on consecutive ports and waits for them (serve/workers.py)."""
+    from .errors import IndexMissingError
+    from .serve.workers import Workers, check_workers
+
+    index_dir = library.settings.index_dir
+    with _errors():
+        check_workers(workers, server_settings.port)
+        # Refused here, once, rather than by every process.
+        if library.published() is None:
+            raise IndexMissingError(
+                f"No index in {index_dir}/. Build it with: advisor index --corpus CORPUS_DIR --index {index_dir}"
+            )
+    ports = [server_settings.port + n for n in range(workers)]
+    return Workers(server_settings.host, ports, index_dir, server_settings.shutdown_timeout).run()
 
 
 class _errors:
