@@ -251,3 +251,20 @@ def test_postgres_down_costs_no_answers_and_recording_resumes_when_it_returns(
     gap = reader.gaps()[0]
     assert (gap.count, gap.thumbs_down) == (2, 1)  # the answers before and after the outage, none in between
     reader.close()
+
+
+def test_a_store_opened_while_postgres_is_down_migrates_once_it_answers(
+    postgres: Postgres, postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    postgres.stop()
+    try:
+        store = Store(postgres_url, retry_seconds=0.2)  # a server starting: it must come up all the same
+        assert store.record_answer(UNCOVERED, ABSTAINED) is None
+        assert store.dropped == 1
+        assert [r.levelno for r in caplog.records if r.name == "advisor.serve.answers_store"] == [logging.WARNING]
+    finally:
+        postgres.start()
+    time.sleep(0.3)
+    assert store.record_answer(UNCOVERED, ABSTAINED) is not None
+    assert [g.count for g in store.gaps()] == [1]
+    store.close()

@@ -251,6 +251,7 @@ class Store:
         with self._state:
             was_down, self._warned_at = self._warned_at is not None, None
         if was_down:
+            # A warning too: whoever saw the outage's warning should see it end, at the same log level.
             log.warning("The answers database is back; recording again (%d records dropped in all).", self.dropped)
 
     def _expire(self, db: sa.Connection) -> None:
