@@ -16,7 +16,7 @@ from advisor.indexing.embedding import Embedder
 
 from .fakes import FakeEmbedder
 
-pytest_plugins = ["tests.backends.postgres"]
+pytest_plugins = ["tests.backends.redis", "tests.backends.postgres"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -67,7 +67,7 @@ def create_app(
     if holder is not None:
         holder.start_watching(settings.reload_interval)
     # One rate limit per client and one bound on answers at once, whichever surface a request comes through.
-    limiter = ClientLimiter(settings.rate_limit_per_minute)
+    limiter = ClientLimiter(settings.rate_limit_per_minute, settings.rate_limit_storage)
     gate = AdmissionGate(settings.max_concurrent, settings.max_waiting)
 
     app = FastAPI(
