@@ -84,6 +84,19 @@ def test_errors_are_one_clear_line_without_traceback(tmp_path: Path, product_set
     assert no_corpus.returncode == 1 and "does not exist" in no_corpus.stderr
 
 
+def test_serve_with_a_bad_rate_limit_storage_says_so_in_one_line(product_settings: Settings) -> None:
+    bad = _run(
+        "serve",
+        "--index",
+        str(product_settings.index_dir),
+        "--port",
+        "1",
+        env={"ADVISOR_RATE_LIMIT_STORAGE": "memcached://u:secret@127.0.0.1:11211", "HF_HUB_OFFLINE": "1"},
+    )
+    assert bad.returncode == 1 and "ADVISOR_RATE_LIMIT_STORAGE" in bad.stderr
+    assert "Traceback" not in bad.stderr and "secret" not in bad.stderr
+
+
 def test_help_lists_the_commands() -> None:
     result = _run("--help")
     assert result.returncode == 0

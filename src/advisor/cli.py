@@ -308,7 +308,8 @@ def serve_cmd(host: str | None, port: int | None, index: str | None, workers: in
 
     with _errors():
         holder = AdvisorHolder(library)
-    serve(holder, settings=server_settings)
+        # Settings that only the server reads (ADVISOR_RATE_LIMIT_STORAGE, the database) fail here: one line.
+        serve(holder, settings=server_settings)
 
 
 def _serve_workers(library: Any, server_settings: Any, workers: int) -> int:
