@@ -17,7 +17,6 @@ from advisor import Advisor
 from advisor.config import ServerSettings
 from advisor.errors import ConfigError
 from advisor.serve import limit_storage
-from advisor.serve.answers_store import Store
 from advisor.serve.app import create_app
 from advisor.serve.limits import ADMIN_FAILURES_PER_MINUTE, ClientLimiter
 
@@ -72,17 +71,6 @@ def test_wrong_admin_tokens_are_limited_on_every_surface(advisor: Advisor, tmp_p
         right = httpx.post(f"{url}/api/admin/rebuild", headers={"Authorization": "Bearer an-admin-token-for-tests"})
         assert right.status_code == 429
         assert "Too many wrong tokens" in str(gradio_call(url, "rebuild_index", "guess"))
-
-
-def test_the_answers_store_keeps_at_most_its_cap_oldest_first(tmp_path: Path, advisor: Advisor) -> None:
-    store = Store(tmp_path / "f.sqlite3", max_answers=5)
-    answer = advisor.ask(QUESTION)
-    ids = [store.record_answer(f"question {i}", answer) for i in range(8)]
-    store.record_feedback(ids[-1], "down")
-    kept = store._db.execute("SELECT question FROM answers ORDER BY rowid").fetchall()
-    assert [q for (q,) in kept] == [f"question {i}" for i in range(3, 8)]
-    assert len(store.feedback()) == 1
-    store.close()
 
 
 # Several processes: two apps served side by side share nothing but the Redis they are given, as two

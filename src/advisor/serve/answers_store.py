@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 import time
 import uuid
@@ -101,7 +100,6 @@ class Store:
         self._migrated = False
         self._down_until = 0.0
         self._warned_at: float | None = None
-        self._sqlite3: sqlite3.Connection | None = None
         try:
             self._ensure_schema()
             with self._transaction() as db:
@@ -111,8 +109,6 @@ class Store:
             self._drop(exc, count=False)
 
     def close(self) -> None:
-        if self._sqlite3 is not None:
-            self._sqlite3.close()
         self._engine.dispose()
 
     def record_answer(self, question: str, answer: Answer, generation: str | None = None) -> str | None:
@@ -174,14 +170,6 @@ class Store:
         """Uncovered questions (abstained, or answered with a thumbs down), most frequent first."""
         rows = self._read(lambda db: db.execute(_GAPS, {"limit": limit}).all())
         return [Gap(role, topic, q, int(n), int(ab or 0), int(down or 0)) for role, topic, q, n, ab, down in rows]
-
-    @property
-    def _db(self) -> sqlite3.Connection:
-        """A plain sqlite3 connection to a SQLite store's file. Only for tests/serve/test_limits.py, which reads
-        the table through it since the sqlite3 version of this store; drop it when that test reads otherwise."""
-        if self._sqlite3 is None:
-            self._sqlite3 = sqlite3.connect(str(self.url.database), check_same_thread=False)
-        return self._sqlite3
 
     @contextmanager
     def _transaction(self) -> Iterator[sa.Connection]:
