@@ -7,6 +7,12 @@ and memory (peak RSS while building and while serving, index size on disk). Ever
 the plain path, sentence-transformers fp32 `encode` + FAISS IndexFlatIP, measured in the same run. Runs are
 repeated and interleaved and medians reported, since the machine is shared and noisy. Question embeddings are not
 cached in any latency figure. Prints a table and writes JSON. Not a test: nothing here asserts a time.
+
+The other benchmarks are modules of this package, each with its own --help:
+  python -m benchmarks.answering   Advisor.ask p50/p95, product and O*NET questions (issue #12)
+  python -m benchmarks.flood       a slow-connection flood against a real `advisor serve` (security review)
+  python -m benchmarks.processes   POST /api/ask through nginx with 1 and 2 processes, PostgreSQL against SQLite
+                                   recording, VmRSS of `python app.py` against `advisor serve` (issue #14)
 """
 
 from __future__ import annotations
@@ -381,7 +387,12 @@ def machine() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__.splitlines()[0],
+        epilog="\n".join(__doc__.split("\n\n")[-1].splitlines()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--large", type=int, default=1016, help="O*NET documents in the large corpus (max 1016; 0: product corpus only)"
     )
