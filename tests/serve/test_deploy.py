@@ -11,7 +11,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,37 @@ def _stop(process: subprocess.Popen[str]) -> None:
             process.wait()
 
 
+Process = tuple[subprocess.Popen[str], str, Path]  # the process, its own URL, its log
+
+
+@contextmanager
+def behind_nginx(
+    folder: Path, ports: list[int], nginx_port: int, env_of: Callable[[int], dict[str, str]]
+) -> Iterator[tuple[str, list[Process]]]:
+    """`advisor serve` processes on ports (process n with the environment env_of(n)), healthy, behind the shipped
+    nginx site file on nginx_port; yields nginx's URL and the processes, and stops them all afterwards."""
+    processes: list[Process] = []
+    try:
+        for n, port in enumerate(ports):
+            log = folder / f"advisor-{n}.log"
+            process = subprocess.Popen(
+                [sys.executable, "-m", "advisor", "serve", "--port", str(port)],
+                env=env_of(n),
+                cwd=ROOT,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            processes.append((process, f"http://127.0.0.1:{port}", log))
+        for process, url, log in processes:
+            _wait_healthy(url, process, log)
+        with run_nginx([f"127.0.0.1:{p}" for p in ports], folder / "nginx", port=nginx_port) as url:
+            yield url, processes
+    finally:
+        for process, _, _ in processes:
+            _stop(process)
+
+
 def _poll(check: object, what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not check():  # type: ignore[operator]
@@ -91,26 +123,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
         "ADVISOR_RATE_LIMIT": "1000",
         "ADVISOR_RELOAD_INTERVAL": "1",
     }
-    processes = []
-    try:
-        for n, port in enumerate(ports):
-            log = folder / f"advisor-{n}.log"
-            process = subprocess.Popen(
-                [sys.executable, "-m", "advisor", "serve", "--port", str(port)],
-                env={**env, "ADVISOR_FEEDBACK_DB": str(folder / f"f{n}.sqlite3")},
-                cwd=ROOT,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            processes.append((process, f"http://127.0.0.1:{port}", log))
-        for process, url, log in processes:
-            _wait_healthy(url, process, log)
-        with run_nginx([f"127.0.0.1:{p}" for p in ports], folder / "nginx", port=nginx_port) as url:
-            yield Deployment(url, processes, settings, widget_port)
-    finally:
-        for process, _, _ in processes:
-            _stop(process)
+    # Each its own SQLite file: what the processes share here is the index folder only.
+    env_of = lambda n: {**env, "ADVISOR_FEEDBACK_DB": str(folder / f"f{n}.sqlite3")}  # noqa: E731
+    with behind_nginx(folder, ports, nginx_port, env_of) as (url, processes):
+        yield Deployment(url, processes, settings, widget_port)
 
 
 def test_the_api_answers_through_nginx_and_both_processes_serve(deployment: Deployment) -> None:

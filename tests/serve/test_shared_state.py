@@ -31,12 +31,11 @@ from advisor import Settings
 from advisor.indexing.build import build
 from advisor.indexing.embedding import Embedder
 
-from ..backends.nginx import run_nginx
 from ..backends.postgres import Postgres
 from ..backends.redis import RedisServer
 from ..conftest import CORPUS, ROOT, make_settings
 from ..servers import free_port
-from .test_deploy import ML_PAY, NEW_FACT, _stop, _wait_healthy
+from .test_deploy import ML_PAY, NEW_FACT, behind_nginx
 
 pytestmark = pytest.mark.slow
 LIMIT = 4  # ADVISOR_RATE_LIMIT of both processes: requests per client per minute
@@ -84,26 +83,10 @@ def shared(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, postgre
         "ADVISOR_ALLOWED_HOSTS": f"127.0.0.1:{nginx_port},127.0.0.1",
         "ADVISOR_RELOAD_INTERVAL": "1",
     }
-    processes: list[tuple[subprocess.Popen[str], str, Path]] = []
     try:
-        for n, port in enumerate(ports):
-            log = folder / f"advisor-{n}.log"
-            process = subprocess.Popen(
-                [sys.executable, "-m", "advisor", "serve", "--port", str(port)],
-                env=env,
-                cwd=ROOT,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            processes.append((process, f"http://127.0.0.1:{port}", log))
-        for process, url, log in processes:
-            _wait_healthy(url, process, log)
-        with run_nginx([f"127.0.0.1:{p}" for p in ports], folder / "nginx", port=nginx_port) as url:
+        with behind_nginx(folder, ports, nginx_port, lambda _: env) as (url, processes):
             yield Shared(url, processes, settings, database_url, postgres, redis)
     finally:
-        for process, _, _ in processes:
-            _stop(process)
         redis.stop()
 
 
