@@ -119,6 +119,11 @@ def test_first_screen_is_about_asking_at_desktop_and_phone_sizes(sized_page: Pag
     expect(box).to_be_visible()
     _on_first_screen(page, "#question textarea")
     _on_first_screen(page, "#ask")
+    # Phones zoom into inputs under 16 px; touch targets at least 44 px.
+    assert box.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
+    for target in ("#ask", "#new-chat"):
+        size = page.locator(target).bounding_box()
+        assert size is not None and size["height"] >= 44 and size["width"] >= 44, (target, size)
     # Example questions sit inside the empty conversation, and one click asks one.
     example = page.locator("#chat").get_by_role("button", name=re.compile(re.escape(EXAMPLES[0])))
     expect(example).to_be_visible()

@@ -207,6 +207,8 @@ CSS = """
 .nav-holder { display: none !important; }
 :focus-visible { outline: 3px solid #1f4e8c !important; outline-offset: 2px; }
 #intro h1 { margin: 0 0 2px; font-size: 1.5rem; }
+#question textarea { font-size: 16px; }  /* phones zoom into inputs under 16 px */
+#ask, #new-chat { min-height: 44px; }  /* touch targets */
 #intro p { margin: 0; }
 #chat a.cite { font-weight: 600; text-decoration: underline; cursor: pointer; }
 #chat mark { background: #fff1a8; color: inherit; }
