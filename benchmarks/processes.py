@@ -24,7 +24,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -45,7 +44,7 @@ from advisor.quality.evaluation import DEV_QUESTIONS, load_cases
 from tests.backends.nginx import run_nginx
 from tests.backends.postgres import BIN as POSTGRES_BIN
 from tests.backends.postgres import Postgres
-from tests.servers import free_port
+from tests.servers import free_port, stop_process, wait_healthy
 
 from .__main__ import machine, pct
 from .answering import cpu_flags
@@ -86,28 +85,11 @@ class Process:
         self.log = log
         with log.open("w") as out:
             self.process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 180
         for url in health:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"{' '.join(argv)} exited:\n{log.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not answer within 180 s:\n{log.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
+            wait_healthy(url, self.process, log)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=30)
 
 
 def server_env(index: Path, **extra: str) -> dict[str, str]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import http.server
 import json
+import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -110,3 +113,31 @@ def gradio_call(url: str, api_name: str, *args: object, headers: dict[str, str] 
     data = next(line[6:] for line in lines if line.startswith("data: "))
     assert event == "complete", (event, data)
     return json.loads(data)[0]
+
+
+def wait_healthy(url: str, process: subprocess.Popen[Any], log: Path, seconds: float = 180) -> None:
+    """Waits until the `advisor serve` process at url answers /healthz; raises with its log if it exits or does
+    not answer in time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited:\n{log.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {seconds:.0f} s:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 20) -> None:
+    """SIGTERM, as a service manager sends it; killed if it has not stopped within timeout."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

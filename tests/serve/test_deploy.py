@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from advisor.indexing.embedding import Embedder
 
 from ..backends.nginx import run_nginx
 from ..conftest import CORPUS, ROOT, make_settings
-from ..servers import free_port, serve_pages
+from ..servers import free_port, serve_pages, stop_process, wait_healthy
 
 pytestmark = pytest.mark.slow
 ML_PAY = "How much does an ML Performance Architect make?"
@@ -39,29 +38,6 @@ class Deployment:
     processes: list[tuple[subprocess.Popen[str], str, Path]]  # process, its own URL, its log
     settings: Settings
     widget_port: int
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[str], log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while True:
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, f"{url} did not start:\n{log.read_text()}"
-        try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 Process = tuple[subprocess.Popen[str], str, Path]  # the process, its own URL, its log
@@ -87,12 +63,12 @@ def behind_nginx(
             )
             processes.append((process, f"http://127.0.0.1:{port}", log))
         for process, url, log in processes:
-            _wait_healthy(url, process, log)
+            wait_healthy(url, process, log)
         with run_nginx([f"127.0.0.1:{p}" for p in ports], folder / "nginx", port=nginx_port) as url:
             yield url, processes
     finally:
         for process, _, _ in processes:
-            _stop(process)
+            stop_process(process)
 
 
 def _poll(check: object, what: str, seconds: float = 30) -> None:
@@ -251,11 +227,11 @@ def test_serve_with_workers_runs_one_process_per_port(product_settings: Settings
     )
     try:
         for url in (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"):
-            _wait_healthy(url, process, log)
+            wait_healthy(url, process, log)
             answer = httpx.post(f"{url}/api/ask", json={"question": ML_PAY}, timeout=30).json()
             assert "$185,000 - $205,000" in answer["answer"]
     finally:
-        _stop(process)
+        stop_process(process)
     assert process.returncode == 0
     # SIGTERM reached both servers, which stopped as a single server does.
     assert log.read_text().count("Finished server process") == 2
