@@ -73,7 +73,7 @@ _FILLER_WORDS = """need needs needed require required requirement requirements h
     please yes no also just still even ever any some all each every both two one ones other others same
     compare compared comparison versus vs differ difference differences between common share shared similar
     overlap main key core primary general overall usual normal regular daily basis look looks looking seem seems
-    actually realistically basically honestly exactly probably maybe tho though rn lol btw idk kinda sorta gonna
+    actually basically honestly exactly probably maybe tho though rn lol btw idk kinda sorta gonna
     whole entire""".split()
 FILLER = frozenset(stem(w) for w in _FILLER_WORDS)
 _QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
