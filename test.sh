@@ -8,7 +8,7 @@ scripts/setup.sh
 # PostgreSQL, Redis and nginx servers on loopback ports. All from Debian's packages, installed when missing.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-[ -x /usr/lib/postgresql/*/bin/postgres ] 2>/dev/null || missing+=(postgresql)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -16,10 +16,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  # No service starts at install time (the tests start their own servers on loopback ports).
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d
+  # No service starts at install time (the tests start their own servers on loopback ports); a policy the
+  # machine already has is left as it is.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null && $SUDO chmod +x "$policy"
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-  $SUDO rm -f /usr/sbin/policy-rc.d
+  [ -z "$policy" ] || $SUDO rm -f "$policy"
 fi
 export HF_HUB_OFFLINE=1
 .venv/bin/ruff check src tests app.py benchmarks scripts

@@ -21,7 +21,12 @@ import pytest
 
 from ..servers import free_port
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's PostgreSQL server binaries, of whichever version is installed (the newest if several).
+BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda p: int(p.parent.name),
+    default=Path("/usr/lib/postgresql/15/bin"),
+)
 
 
 class Postgres:
@@ -71,7 +76,7 @@ class Postgres:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     if not (BIN / "initdb").exists():
-        pytest.fail(f"PostgreSQL 15 is not installed ({BIN} is missing); ./test.sh installs it (Debian's postgresql).")
+        pytest.fail(f"PostgreSQL is not installed ({BIN} is missing); ./test.sh installs it (Debian's postgresql).")
     folder = Path(tempfile.mkdtemp(prefix="advisor-pg-", dir="/tmp"))
     server = Postgres(folder, free_port())
     try:
