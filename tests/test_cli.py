@@ -97,6 +97,16 @@ def test_serve_with_a_bad_rate_limit_storage_says_so_in_one_line(product_setting
     assert "Traceback" not in bad.stderr and "secret" not in bad.stderr
 
 
+def test_eval_refuses_two_question_files_of_one_name(tmp_path: Path) -> None:
+    for part in ("a", "b"):
+        (tmp_path / part).mkdir()
+        (tmp_path / part / "dev.yaml").write_text("[]\n")
+    same = _run(
+        "eval", "--questions", str(tmp_path / "a" / "dev.yaml"), "--questions", str(tmp_path / "b" / "dev.yaml")
+    )
+    assert same.returncode == 2 and "same name" in same.stderr and "Traceback" not in same.stderr
+
+
 def test_help_lists_the_commands() -> None:
     result = _run("--help")
     assert result.returncode == 0

@@ -204,6 +204,10 @@ def eval_cmd(
     from .ask import Advisor
     from .quality.evaluation import PARTS, evaluate, format_parts, load_cases
 
+    stems = [Path(q).stem for q in questions]
+    if len(set(stems)) < len(stems):
+        # Parts are reported by file name: two files of one name would be one column, one of them lost.
+        raise click.BadParameter("two question files have the same name; rename one.", param_hint="--questions")
     if roles_dir:
         wanted = [n for n in ("Occupation Data.txt", "Alternate Titles.txt") if not (Path(roles_dir) / n).is_file()]
         if wanted:
