@@ -221,16 +221,24 @@ class Answer:
     abstained: bool = False
     covered: tuple[str, ...] = field(default=())  # what the documents do cover, said when abstaining
     missing: tuple[str, ...] = field(default=())  # points asked that the documents do not mention
+    # What the message was and what the reply does: "answer" (a question about roles), "greeting", "thanks",
+    # "goodbye", "help", "catalogue" (the roles known), "fit" (which roles fit a background).
+    act: str = "answer"
+    ranking: tuple[str, ...] = field(default=())  # for "fit": the roles that fit, best first
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "answer": self.text,
             "citations": [c.to_dict() for c in self.citations],
             "role": self.role,
             "intent": self.intent,
             "abstained": self.abstained,
             "not_mentioned": list(self.missing),
+            "act": self.act,
         }
+        if self.act == "fit":
+            data["ranking"] = list(self.ranking)
+        return data
 
 
 @dataclass(frozen=True)

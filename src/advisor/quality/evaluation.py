@@ -45,6 +45,10 @@ class Case:
     facts: tuple[tuple[str, ...], ...] = ()  # each fact: the words it may be stated in (any one will do)
     forbidden: tuple[str, ...] = ()
     cites: tuple[tuple[str | None, str | None], ...] = ()  # (section, text) of passages that may be cited
+    act: str | None = None  # what the reply must be ("greeting", "help", "catalogue", "fit", ...)
+    # For a background ("which role fits me?"): the roles it was written for, one of which must rank first
+    # (within the suite's fit_within); an empty list: no role fits, and the answer must say so.
+    fit: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Suite:
     cases: tuple[Case, ...]
     k: int
     thresholds: dict[str, float]
+    fit_within: int = 1  # how high a background's own role must rank (1: first)
 
 
 @dataclass(frozen=True)
@@ -193,12 +198,14 @@ def load_cases(path: Path) -> Suite:
                     facts=tuple(_alternatives(f) for f in raw.get("facts", [])),
                     forbidden=tuple(raw.get("forbidden", [])),
                     cites=tuple((c.get("section"), c.get("text")) for c in cites if c.get("section") or c.get("text")),
+                    act=raw.get("act"),
+                    fit=tuple(raw["fit"]) if raw.get("fit") is not None else None,
                 )
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise AdvisorError(f"Case {i} of {path} is malformed ({exc!r}).") from None
     thresholds = {k: float(v) for k, v in (data.get("thresholds") or {}).items()}
-    return Suite(tuple(cases), int(data.get("k", 5)), thresholds)
+    return Suite(tuple(cases), int(data.get("k", 5)), thresholds, int(data.get("fit_within", 1)))
 
 
 def _history(items: list[Any]) -> list[dict[str, str]]:
@@ -216,7 +223,7 @@ def evaluate(advisor: Any, suite: Suite) -> EvalResult:
         plan = advisor.plan(case.question, history)
         answer = advisor.answer(plan)
         rank = _rank(case, [h.chunk for h in plan.hits])
-        results.append(_judge(case, answer, rank, suite.k))
+        results.append(_judge(case, answer, rank, suite.k, suite.fit_within))
     metrics = _metrics(results, suite.k)
     failed = tuple(m for m in METRICS if metrics[m] < suite.thresholds.get(m, 0.0))
     return EvalResult(tuple(results), metrics, suite.thresholds, suite.k, failed)
@@ -255,8 +262,16 @@ def _rank(case: Case, chunks: list[Any]) -> int | None:
     return None
 
 
-def _judge(case: Case, answer: Answer, rank: int | None, k: int) -> CaseResult:
+def _judge(case: Case, answer: Answer, rank: int | None, k: int, fit_within: int = 1) -> CaseResult:
     problems = []
+    if case.act is not None and answer.act != case.act:
+        problems.append(f"replied as {answer.act!r}, expected {case.act!r}: {answer.text[:120]}")
+    if case.fit is not None:
+        top = answer.ranking[:fit_within]
+        if not case.fit and answer.ranking:
+            problems.append(f"ranks {list(answer.ranking)} as fitting a background that fits no role")
+        elif case.fit and not set(case.fit) & set(top):
+            problems.append(f"ranks {list(answer.ranking)[:5]}; expected {list(case.fit)} in the top {fit_within}")
     if not case.abstain and not case.gap and case.cites and (rank is None or rank > k):
         problems.append(f"expected passage retrieved at rank {rank}, not in the top {k}")
     abstention_ok = answer.abstained == case.abstain
