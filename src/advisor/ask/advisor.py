@@ -32,10 +32,13 @@ from .answering import (
     topic_lead,
 )
 from .compare import Comparer, Finding, point_of
-from .conversation import make_query
+from .conversation import make_query, user_turns
 from .evidence import Evidence, Scored
 from .facts import aspect_words, figure_asked, kind_label, wanted
+from .fit import FitRanker
+from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .intent import label, question_facets
+from .profile import asks_for_fit, describes_self, read_profile
 from .questions import (
     EVERYDAY_WORDS,
     FILLER,
@@ -159,6 +162,9 @@ class Advisor:
     def _plan(self, question: str, history: Sequence[dict[str, Any]] | None, role: str | None) -> Plan:
         if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
             raise BadQuestionError(NOT_UNICODE.format(what="The role"))
+        if self._is_fit_turn(question, history):
+            # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
+            return self._plan_fit(question, history)
         query, match = make_query(
             self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
         )
@@ -489,6 +495,69 @@ class Advisor:
             "The role documents do not cover that question.",
             [self._roles_summary(), "topics: requirements, pay, career growth, responsibilities"],
         )
+
+    def match(self, background: str, history: Sequence[dict[str, Any]] | None = None, limit: int = 3) -> Answer:
+        """Which roles fit a background (the person's degree, years, skills, titles, interests, in their own
+        words; history: earlier messages, whose user turns add to it), best first, each requirement cited."""
+        return self.match_report(background, history, limit).answer
+
+    def match_report(
+        self, background: str, history: Sequence[dict[str, Any]] | None = None, limit: int = 3
+    ) -> FitReport:
+        """match(), with what was read from the background and every point of the roles shown."""
+        if not isinstance(limit, int) or not 1 <= limit <= 20:
+            raise BadQuestionError("limit must be a whole number from 1 to 20.")
+        messages = [*user_turns(history), self._validate(background)]
+        profile = read_profile(messages)
+        if profile.empty:
+            answer = ask_background()
+            return FitReport(profile, (), answer, {})
+        report = fit_answer(profile, self._fit_ranker().rank(profile, limit), self.evidence, self.citing, limit)
+        return replace(report, answer=self.answer(Plan(Query(background, None, "requirements"), report.answer)))
+
+    def _is_fit_turn(self, question: str, history: Sequence[dict[str, Any]] | None) -> bool:
+        """A fit question, or a turn that only adds background right after a fit reply ("I also know SQL")."""
+        if not isinstance(question, str):
+            return False
+        if asks_for_fit(question):
+            return True
+        if not describes_self(question) or "?" in question:
+            return False
+        earlier = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]
+        replies = [m["content"] for m in earlier if m.get("role") == "assistant"]
+        if replies:
+            return bool(FIT_REPLY.match(replies[-1]))
+        # A client that sends only the person's turns: the last of them asked for fit.
+        asked = [m["content"] for m in earlier if m.get("role") == "user"]
+        return bool(asked) and asks_for_fit(asked[-1])
+
+    def _plan_fit(self, question: str, history: Sequence[dict[str, Any]] | None) -> Plan:
+        report = self.match_report(question, history)
+        query = Query(question, None, "requirements")
+        chunks = self.citing.chunks
+        return Plan(query, report.answer, tuple(Hit(chunks[c.chunk_id], c.score) for c in report.answer.citations))
+
+    def _fit_ranker(self) -> FitRanker:
+        ranker: FitRanker | None = getattr(self, "_ranker", None)
+        if ranker is None:
+            aliases: dict[str, list[str]] = {}
+            for doc in self.stored.manifest.documents:
+                aliases.setdefault(doc.role, []).extend(doc.aliases)
+            ranker = FitRanker(
+                self.evidence,
+                self.comparer.facts_of,
+                self.roles,
+                self.embedder.embed_documents,
+                self._role_title_vectors,
+                aliases,
+            )
+            self._ranker = ranker
+        return ranker
+
+    def _role_title_vectors(self) -> np.ndarray:
+        if self._title_vectors is None:
+            self._title_vectors = self.embedder.embed_documents(list(self.roles))
+        return self._title_vectors
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

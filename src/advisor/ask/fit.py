@@ -1,0 +1,415 @@
+"""Which roles fit a person's background: every role scored by how close what the person said (titles, field,
+skills, interests) is in meaning and in words to what its document says the work is, then the best few checked
+point by point against the requirements their documents state as typed facts (degree level, field of study,
+years of experience, named tools, certifications).
+
+Each point is one of: "matches" (the person's background meets what the document asks), "missing" (it does not:
+a lower degree, fewer years) or "not known" (the document asks something the person did not mention). Every
+point carries the unit that states the requirement, so the answer quotes and cites it; nothing is said about a
+role that its document does not say.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..records import Fact, Unit
+from ..text.lexical import content_stems
+from .evidence import Evidence
+from .profile import LEVEL_WORDS, LEVELS, Profile
+
+MATCHES, MISSING, NOT_KNOWN = "matches", "missing", "not known"
+# Meaning signals, fused: the person's words against the role's units (best unit per thing said), against the
+# role's title, and the share of their rarer words the document uses.
+UNIT_WEIGHT = 0.5
+TITLE_WEIGHT = 0.3
+LEXICAL_WEIGHT = 0.2
+CANDIDATES = 40  # roles checked point by point, by meaning first
+# What each requirement point adds to (or takes from) a role's score.
+BONUS = {
+    "degree": (0.04, -0.10),
+    "preferred degree": (0.03, -0.02),
+    "field of study": (0.06, 0.0),
+    "experience": (0.03, -0.04),
+    "skills": (0.03, 0.0),  # per skill, up to MAX_SKILLS_BONUS
+    "certification": (0.04, 0.0),
+    "title": (0.08, 0.0),
+}
+MAX_SKILLS_BONUS = 0.12
+FIT_FLOOR = 0.42  # below this score no role fits well (calibrated on the dev backgrounds)
+DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it apart
+FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
+RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
+MAX_NAMED = 5
+UNSAID = "you did not mention "
+_GENERIC = frozenset(content_stems("degree field related science studies engineering major technical relevant"))
+_PAY_KIND = re.compile(r"^pay\.|^demand\.")
+
+
+@dataclass(frozen=True)
+class Point:
+    status: str  # matches | missing | not known
+    aspect: str  # degree | preferred degree | field of study | experience | skills | certification | title | work
+    position: int  # the unit that states the requirement
+    note: str = ""  # how the person's background compares ("you said 3"), "" when the quote says it all
+
+
+@dataclass(frozen=True)
+class RoleFit:
+    role: str
+    score: float
+    meaning: float
+    points: tuple[Point, ...] = ()
+    fits: bool = False
+
+    def counts(self) -> dict[str, int]:
+        out = {MATCHES: 0, MISSING: 0, NOT_KNOWN: 0}
+        for p in self.points:
+            out[p.status] += 1
+        return out
+
+
+@dataclass
+class _Roles:
+    """The units fit is judged on, grouped by role, laid out once so a background is scored with one product."""
+
+    names: list[str]
+    order: np.ndarray  # unit positions, role after role
+    starts: np.ndarray  # where each role's units begin in order
+    vectors: np.ndarray  # the vectors of the units in order
+    stems: list[frozenset[str]]  # every word stem each role's document uses
+    idf: dict[str, float]
+    aliases: list[frozenset[str]] = field(default_factory=list)
+
+
+class FitRanker:
+    def __init__(
+        self,
+        evidence: Evidence,
+        facts_of: Callable[[str], list[tuple[int, Fact]]],
+        roles: Sequence[str],
+        embed: Callable[[Sequence[str]], np.ndarray],
+        title_vectors: Callable[[], np.ndarray],
+        aliases: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """embed: texts -> normalized query vectors; title_vectors: the roles' titles embedded, in roles' order
+        (asked for on first use)."""
+        self.evidence = evidence
+        self.facts_of = facts_of
+        self.role_names = list(roles)
+        self.embed = embed
+        self.title_vectors = title_vectors
+        self.alias_names = aliases or {}
+        self._laid_out: _Roles | None = None
+
+    def rank(self, profile: Profile, limit: int = 3) -> list[RoleFit]:
+        """Every role with a document, best first; the first CANDIDATES of them (by meaning) are checked point by
+        point, and the first `limit` of the result carry their points."""
+        laid = self._layout()
+        if profile.empty or not laid.names:
+            return []
+        meaning, best_units = self._meaning(profile, laid)
+        candidates = np.argsort(-meaning)[:CANDIDATES].tolist()
+        fits = []
+        for r in candidates:
+            role = laid.names[r]
+            points = self._points(profile, role, r, laid, best_units)
+            score = float(meaning[r]) + _adjustment(points)
+            fits.append(RoleFit(role, round(score, 4), round(float(meaning[r]), 4), tuple(points)))
+        fits.sort(key=lambda f: -f.score)
+        top = fits[0].score if fits else 0.0
+        return [
+            RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f)) for f in fits
+        ]
+
+    def _layout(self) -> _Roles:
+        if self._laid_out is not None:
+            return self._laid_out
+        ev = self.evidence
+        names, order, starts, stems = [], [], [], []
+        for role in self.role_names:
+            positions = [i for i in ev.positions(role).tolist() if _about_work(ev, i)]
+            if not positions:
+                continue
+            names.append(role)
+            starts.append(len(order))
+            order.extend(positions)
+            stems.append(frozenset().union(*(ev.stems[i] for i in positions)))
+        counts: dict[str, int] = {}
+        for s in stems:
+            for stem in s:
+                counts[stem] = counts.get(stem, 0) + 1
+        idf = {s: math.log(1 + len(stems) / c) for s, c in counts.items()}
+        index = np.asarray(order, dtype=np.int64)
+        vectors = np.ascontiguousarray(ev.vectors[index]) if len(index) else np.zeros((0, 1), np.float32)
+        aliases = [frozenset(_title_key(a) for a in (r, *self.alias_names.get(r, ()))) for r in names]
+        self._laid_out = _Roles(names, index, np.asarray(starts, dtype=np.int64), vectors, stems, idf, aliases)
+        return self._laid_out
+
+    def _meaning(self, profile: Profile, laid: _Roles) -> tuple[np.ndarray, dict[int, tuple[float, int, str]]]:
+        """Each role's closeness to the background, and for each role the unit closest to something the person
+        said (its similarity, its position, what was said)."""
+        pieces = _pieces(profile)
+        texts = [t for t, _w in pieces]
+        weights = np.asarray([w for _t, w in pieces], dtype=np.float32)
+        vectors = self.embed(texts)
+        sims = vectors @ laid.vectors.T  # pieces x units
+        per_role = np.maximum.reduceat(sims, laid.starts, axis=1)  # pieces x roles: the best unit of each role
+        units = (weights @ per_role) / weights.sum()
+        titles = self._title_scores(profile, texts, vectors, laid)
+        lexical = self._lexical(profile, laid)
+        meaning = UNIT_WEIGHT * units + TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
+        # Where each role's best unit for the best-matching piece is: shown as the work that relates.
+        best_piece = np.argmax(per_role * weights[:, None], axis=0)
+        best_units: dict[int, tuple[float, int, str]] = {}
+        for r in np.argsort(-meaning)[:CANDIDATES].tolist():
+            p = int(best_piece[r])
+            start = int(laid.starts[r])
+            end = int(laid.starts[r + 1]) if r + 1 < len(laid.starts) else len(laid.order)
+            j = start + int(np.argmax(sims[p, start:end]))
+            best_units[r] = (float(sims[p, j]), int(laid.order[j]), texts[p])
+        return meaning, best_units
+
+    def _title_scores(self, profile: Profile, texts: list[str], vectors: np.ndarray, laid: _Roles) -> np.ndarray:
+        """How close the person's titles (else field and interests) are to each role's title."""
+        said = [i for i, t in enumerate(texts) if t in profile.titles]
+        if not said:
+            said = [i for i, t in enumerate(texts) if t in profile.fields or t in profile.interests]
+        if not said:
+            return np.zeros(len(laid.names), dtype=np.float32)
+        all_titles = self.title_vectors()
+        where = {r: i for i, r in enumerate(self.role_names)}
+        titles = all_titles[[where[r] for r in laid.names]]
+        scores = vectors[said] @ titles.T
+        best = scores.max(axis=0)
+        return best if profile.titles else best * 0.8
+
+    def _lexical(self, profile: Profile, laid: _Roles) -> np.ndarray:
+        said = set()
+        for text in (*profile.titles, *profile.fields, *profile.skills, *profile.interests, *profile.certifications):
+            said |= content_stems(text)
+        said -= _GENERIC
+        if not said:
+            return np.zeros(len(laid.names), dtype=np.float32)
+        weights = {s: laid.idf.get(s, 0.0) for s in said}
+        total = sum(weights.values()) or 1.0
+        return np.asarray(
+            [sum(w for s, w in weights.items() if s in stems) / total for stems in laid.stems], dtype=np.float32
+        )
+
+    def _points(
+        self, profile: Profile, role: str, r: int, laid: _Roles, best_units: Mapping[int, tuple[float, int, str]]
+    ) -> list[Point]:
+        facts = self.facts_of(role)
+        points: list[Point] = []
+        points += self._title_points(profile, role, r, laid)
+        points += _degree_points(profile, facts)
+        points += _field_points(profile, facts, self.evidence)
+        points += _experience_points(profile, facts, self.evidence)
+        points += _skill_points(profile, facts, self.evidence, laid.order[laid.starts[r] : _end(laid, r)])
+        points += _certification_points(profile, facts, self.evidence)
+        related = best_units.get(r)
+        if related is not None and related[0] >= RELATED_FLOOR and all(p.position != related[1] for p in points):
+            points.append(Point(MATCHES, "work", related[1], f"close to what you said ({related[2]})"))
+        return points
+
+    def _title_points(self, profile: Profile, role: str, r: int, laid: _Roles) -> list[Point]:
+        keys = {_title_key(t): t for t in profile.titles}
+        hit = next((t for k, t in keys.items() if k and k in laid.aliases[r]), None)
+        if hit is None:
+            return []
+        # The unit that names the title: the alternate titles line, else the document's first unit.
+        positions = laid.order[laid.starts[r] : _end(laid, r)].tolist()
+        naming = next((i for i in positions if hit.lower() in self.evidence.units[i].text.lower()), positions[0])
+        return [Point(MATCHES, "title", naming, f"you worked as {hit}")]
+
+
+def _fits(fit: RoleFit) -> bool:
+    """Close in meaning to the work; or nothing the document asks is missing and the person has what sets the
+    role apart (the degree it prefers, the field or the title it names), beyond a degree and years any role asks."""
+    if fit.score >= FIT_FLOOR:
+        return True
+    statuses = {p.aspect: p.status for p in fit.points}
+    if MISSING in statuses.values():
+        return False
+    distinctive = [a for a in ("preferred degree", "field of study", "title") if statuses.get(a) == MATCHES]
+    return bool(distinctive) and fit.meaning >= DISTINCT_FLOOR
+
+
+def _end(laid: _Roles, r: int) -> int:
+    return int(laid.starts[r + 1]) if r + 1 < len(laid.starts) else len(laid.order)
+
+
+def _about_work(evidence: Evidence, i: int) -> bool:
+    """Units that say what a role is and asks for; pay lines, footnotes and source notes do not."""
+    unit = evidence.units[i]
+    if unit.kind in ("source", "note"):
+        return False
+    if any(_PAY_KIND.match(k) for k in evidence.fact_kinds[i]):
+        return False
+    return evidence.intents[i] != frozenset({"pay"})
+
+
+def _pieces(profile: Profile) -> list[tuple[str, float]]:
+    """What the person said, each thing on its own (a title, a field, their skills, an interest), with how much
+    it says about which work suits them."""
+    pieces: dict[str, float] = {}
+    for title in profile.titles:
+        pieces.setdefault(title, 1.0)
+    for field_ in profile.fields:
+        pieces.setdefault(field_, 0.8)
+    if profile.skills:
+        pieces.setdefault(", ".join(profile.skills), 0.8)
+    for interest in profile.interests:
+        pieces.setdefault(interest, 0.8)
+    if profile.certifications:
+        pieces.setdefault(", ".join(profile.certifications) + " certification", 0.4)
+    if not pieces:
+        pieces[" ".join(profile.statements)] = 1.0
+    return list(pieces.items())
+
+
+def _title_key(title: str) -> str:
+    words = re.findall(r"[a-z0-9+#]+", title.lower())
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words)
+
+
+def _adjustment(points: Sequence[Point]) -> float:
+    total = 0.0
+    skills = 0.0
+    for p in points:
+        if p.aspect not in BONUS:
+            continue
+        gain, loss = BONUS[p.aspect]
+        if p.aspect == "skills":
+            if p.status == MATCHES:
+                skills += gain * max(1, p.note.count(",") + 1)
+            continue
+        total += gain if p.status == MATCHES else loss if p.status == MISSING else 0.0
+    return total + min(skills, MAX_SKILLS_BONUS)
+
+
+def _level(kind: str) -> str:
+    return kind.split(".", 1)[1]
+
+
+def _degree_points(profile: Profile, facts: Sequence[tuple[int, Fact]]) -> list[Point]:
+    """The degree the document asks first (the lowest level it names there: "Bachelor's or Master's" asks a
+    bachelor's), and a higher one it prefers; compared with the person's highest degree."""
+    stated = [(i, f) for i, f in facts if f.kind.startswith("education.") and f.kind != "education.field"]
+    if not stated:
+        return []
+    firm = [(i, f) for i, f in stated if f.qualifier != "preferred"]
+    principal_unit = (firm or stated)[0][0]
+    asked = min((_level(f.kind) for i, f in (firm or stated) if i == principal_unit), key=LEVELS.index)
+    # A unit that prefers "a master's or Ph.D." prefers a master's: the lowest level it names.
+    lowest: dict[int, str] = {}
+    for i, f in stated:
+        if f.qualifier == "preferred":
+            lowest[i] = min(lowest.get(i, "doctorate"), _level(f.kind), key=LEVELS.index)
+    preferred = [(i, level) for i, level in lowest.items() if LEVELS.index(level) > LEVELS.index(asked)]
+    have = profile.level
+    out = []
+    for aspect, position, level in [
+        ("degree", principal_unit, asked),
+        *([("preferred degree", *max(preferred, key=lambda item: LEVELS.index(item[1])))] if preferred else []),
+    ]:
+        if have is None:
+            out.append(Point(NOT_KNOWN, aspect, position, "you did not say your degree"))
+        elif LEVELS.index(have) >= LEVELS.index(level):
+            out.append(Point(MATCHES, aspect, position, f"you have {LEVEL_WORDS[have]}"))
+        else:
+            asks = "prefers" if aspect == "preferred degree" else "asks for"
+            out.append(Point(MISSING, aspect, position, f"{asks} {LEVEL_WORDS[level]}; you have {LEVEL_WORDS[have]}"))
+    return out
+
+
+def _field_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
+    """A field the person studied that the document's degree lines name; a field they name that the person's
+    is not is not known to count (documents say "or a related field")."""
+    fields = profile.fields
+    degree_units = list(dict.fromkeys(i for i, f in facts if f.kind.startswith("education.")))
+    if not fields or not degree_units:
+        return []
+    for field_ in fields:
+        wanted = content_stems(field_) - _GENERIC or content_stems(field_)
+        for i in degree_units:
+            if wanted and wanted <= evidence.stems[i]:
+                return [Point(MATCHES, "field of study", i, f"you studied {field_}")]
+    named = [i for i in degree_units if any(f.kind == "education.field" for j, f in facts if j == i)]
+    if named:
+        said = " or ".join(fields)
+        return [Point(NOT_KNOWN, "field of study", named[0], f"the document does not say whether {said} counts")]
+    return []
+
+
+def _experience_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
+    years = [(i, f) for i, f in facts if f.kind == "experience.years" and f.low is not None]
+    if not years:
+        return []
+    i, fact = years[0]
+    asked = fact.low or 0.0
+    if profile.years is None:
+        return [Point(NOT_KNOWN, "experience", i, "you did not say how many years")]
+    if profile.years >= asked:
+        return [Point(MATCHES, "experience", i, f"you said {profile.years:g} years")]
+    return [Point(MISSING, "experience", i, f"{asked:g}+ years asked; you said {profile.years:g}")]
+
+
+def _skill_points(
+    profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence, positions: np.ndarray
+) -> list[Point]:
+    """The person's skills the document names (a named tool, or the words of the skill in a line about the
+    work), and the tools it names that they did not mention."""
+    named = [(i, f) for i, f in facts if f.kind == "named"]
+    said = {s.lower(): s for s in profile.skills}
+    matched: dict[int, list[str]] = {}
+    found: set[str] = set()
+    for i, fact in named:
+        if fact.value.lower() in said:
+            matched.setdefault(i, []).append(said[fact.value.lower()])
+            found.add(fact.value.lower())
+    for skill in profile.skills:
+        if skill.lower() in found:
+            continue
+        stems = content_stems(skill)
+        if not stems:
+            continue
+        where = next((i for i in positions.tolist() if stems <= evidence.stems[i]), None)
+        if where is not None and _says_word(evidence.units[where], skill):
+            matched.setdefault(where, []).append(skill)
+            found.add(skill.lower())
+    out = [Point(MATCHES, "skills", i, "you named " + ", ".join(dict.fromkeys(names))) for i, names in matched.items()]
+    unsaid: dict[int, list[str]] = {}
+    for i, fact in named:
+        if fact.value.lower() not in found and sum(len(v) for v in unsaid.values()) < MAX_NAMED:
+            unsaid.setdefault(i, []).append(fact.value)
+    for i, names in unsaid.items():
+        out.append(Point(NOT_KNOWN, "skills", i, UNSAID + ", ".join(dict.fromkeys(names))))
+    return out
+
+
+def _says_word(unit: Unit, skill: str) -> bool:
+    """The skill's words in the unit as words ("R" is not the r in "for")."""
+    if len(skill) > 3:
+        return True
+    return bool(re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", unit.text, re.I))
+
+
+def _certification_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
+    stated = [(i, f) for i, f in facts if f.kind == "certification"]
+    if not stated:
+        return []
+    for cert in profile.certifications:
+        stems = content_stems(cert)
+        for i, _f in stated:
+            if stems and stems <= evidence.stems[i]:
+                return [Point(MATCHES, "certification", i, f"you hold {cert}")]
+    i, fact = stated[0]
+    said = f"you named {', '.join(profile.certifications)}" if profile.certifications else "you did not mention any"
+    return [Point(NOT_KNOWN, "certification", i, said)]

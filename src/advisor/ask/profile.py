@@ -1,0 +1,322 @@
+"""A person's background, read from what they say about themselves ("I have a PhD in physics and 3 years as a
+data analyst; I know SQL and Python"): degrees (level and field), years of experience, skills and tools, job
+titles, certifications and interests. Only read from the conversation's own messages, never stored.
+
+The patterns are a small prior over how people say these things; which roles fit is decided by the documents
+(ask/fit.py), never by these words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Degree levels, lowest first: a higher one satisfies a requirement for a lower one.
+LEVELS = ("none", "high school", "certificate", "associate", "bachelor", "master", "doctorate")
+LEVEL_WORDS = {
+    "none": "no degree",
+    "high school": "a high school diploma",
+    "certificate": "a post-secondary certificate",
+    "associate": "an associate's degree",
+    "bachelor": "a bachelor's degree",
+    "master": "a master's degree",
+    "doctorate": "a doctorate (Ph.D.)",
+}
+_DEGREE = (
+    ("doctorate", r"ph\.?\s?d\.?|doctor(?:ate|al degree)|d\.?phil|m\.?d\.?(?= )|j\.?d\.?(?= )"),
+    ("master", r"master'?s?(?: degree)?|m\.?sc?\.?(?= )|m\.?eng|mba|m\.?a\.?(?= in)|ms(?= in)"),
+    ("bachelor", r"bachelor'?s?(?: degree)?|b\.?sc?\.?(?= )|b\.?a\.?(?= in)|b\.?eng|bs(?= in)|ba(?= in)|undergrad\w*"
+     r"|(?:college|university|four-year) degree"),
+    ("associate", r"associate'?s? degree|associate of \w+"),
+    ("certificate", r"(?:post-secondary|vocational|trade school) certificate"),
+    ("high school", r"high school(?: diploma)?|ged\b"),
+    # "a degree in physics", "a physics degree": a degree without a level is, as people say it, a college one.
+    ("bachelor", r"(?<!master's )(?<!masters )(?<!bachelor's )(?<!associate )(?<!associate's )degree(?= in)"
+     r"|(?<=a )[a-z]+(?: [a-z]+)? degree\b|(?<=my )[a-z]+(?: [a-z]+)? degree\b"),
+)  # fmt: skip
+_DEGREES = [(level, re.compile(rf"\b(?:{pattern})", re.I)) for level, pattern in _DEGREE]
+_NO_DEGREE = re.compile(r"\b(no|without an?|(?:don't|do not|never) (?:have|had|got) an?|never (?:got|finished|completed) (?:a|my)|didn't (?:get|finish) a)\s+"
+                        r"(college |university )?degree\b|\bdropped out of (college|university)\b", re.I)  # fmt: skip
+# What a degree is in: "PhD in physics", "master's degree in computer science from MIT".
+_FIELD_AFTER = re.compile(r"^\s*(?:degree\s+)?(?:in|of)\s+((?:[a-z][\w&+-]*)(?:\s+(?!from\b|at\b|and\b|with\b|"
+                          r"but\b|since\b|where\b|which\b|who\b|then\b|so\b|i\b)[a-z][\w&+-]*){0,3})", re.I)  # fmt: skip
+_FIELD_BEFORE = re.compile(r"\b(?:an?|my)\s+((?:[a-z][\w&+-]*\s+){1,3})(?:degree|major)\b", re.I)
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_YEARS = re.compile(
+    r"\b(\d{1,2}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + r")\s*\+?\s*(?:-\s*\d{1,2}\s*)?(?:years?|yrs?)\b"
+    r"(?!\s+(?:ago|old|from now))",
+    re.I,
+)
+_DECADE = re.compile(r"\b(a|one|two|three) decades?\b", re.I)
+_STOP = (
+    r"(?=[,.;!?()]|\s+(?:and|but|so|because|which|who|where|when|while|since|for|at|in|with|from|on|of|to|"
+    r"what|how|should|could|would|can|now|i|i'm|my|looking|interested)\b|$)"
+)
+_TITLE = re.compile(
+    r"\b(?:i\s+am|i'm|im|i\s+was|i've\s+been|i\s+have\s+been|i\s+work(?:ed)?\s+as|working\s+as|worked\s+as|"
+    r"\bas|currently|formerly|former|previously)\s+"
+    r"(?:an?\s+|the\s+)?((?:senior|junior|lead|staff|principal|chief|head|registered|licensed|certified|"
+    r"[a-z][\w/&+-]*)(?:\s+[a-z][\w/&+-]*){0,4}?)" + _STOP,
+    re.I,
+)
+_NOT_TITLES = re.compile(
+    r"^(?:also|not|very|really|interested|looking|trying|good|great|currently|familiar|comfortable|fluent|proficient"
+    r"|skilled|able|certified|licensed|passionate|curious|new|recent|fresh|working|studying|thinking|wondering|"
+    r"considering|done|finished|about|going|here|just|still|now|fine|ok|okay|happy|keen|eager|into|in|at|on|with|"
+    r"from|retired|unemployed|self|a|an|the)\b",
+    re.I,
+)
+_SKILLS = re.compile(
+    r"\b(?:knows|i\s+(?:also\s+)?(?:know|use|used|speak|code\s+in|program\s+in|write|wrote|can\s+use|can\s+write|have\s+"
+    r"used|'ve\s+used|work\s+with|worked\s+with|am\s+good\s+(?:at|with))|i've\s+(?:also\s+)?(?:used|worked\s+with|"
+    r"written)|(?:skilled|proficient|fluent|experienced|expert|versed|strong)\s+(?:in|at|with)|familiar\s+with|"
+    r"comfortable\s+with|knowledge\s+of|experience\s+(?:with|in|using)|background\s+in|skills?\s+(?:in|include|are)|"
+    r"good\s+(?:at|with)|know(?:s)?\s+how\s+to(?:\s+use)?|hands-on\s+with|expertise\s+in)\s+([^.;!?]+)",
+    re.I,
+)
+_INTERESTS = re.compile(
+    r"\b(?:interested\s+in|passionate\s+about|i\s+(?:really\s+)?(?:like|love|enjoy)|i'd\s+like\s+to\s+work\s+(?:on|in|"
+    r"with)|i\s+want\s+to\s+work\s+(?:on|in|with)|fascinated\s+by|curious\s+about|drawn\s+to|into)\s+([^.;!?]+)",
+    re.I,
+)
+_CERTIFIED = re.compile(
+    r"\b(?:((?:[A-Z][\w+/-]*\s+){1,3})(?:certified|certification|certificate|license)s?\b"
+    r"|certified\s+(?:in|as\s+an?)\s+((?:[\w+/-]+)(?:\s+(?!and\b|with\b)[\w+/-]+){0,3})"
+    r"|(?:hold|have|passed|earned|got)\s+(?:an?\s+|the\s+|my\s+)?([A-Z]{2,6})\b)"
+)
+_SPLIT = re.compile(r",\s*|\s+(?:and|or|plus|as well as|&)\s+|/(?=\s)|\s+along with\s+")
+_FILLER = re.compile(
+    r"^(?:also|some|a\s+lot\s+of|lots\s+of|basic|advanced|strong|solid|good|a\s+bit\s+of|a\s+little|the|a|an|my|"
+    r"things\s+like|tools\s+like|languages\s+like|such\s+as|e\.g\.)\s+",
+    re.I,
+)
+# Where a mention ends: the person goes on to say something else.
+_CLAUSE_END = re.compile(
+    r"\s+(?:which|what|where|who|how|should|could|would|can|do|does|is|are|am|was|were|for\s+(?:\d|a\b)|"
+    r"i\b|i'm\b|i've\b|my\b|but\b|so\b|because\b|since\b|now\b)\b.*$",
+    re.I,
+)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|i'd|my|me|myself)\b", re.I)
+_BACKGROUND_WORDS = re.compile(
+    r"\b(degree|ph\.?\s?d|master'?s|bachelor'?s|diploma|graduated?|studied|major(ed)?|years?|experience|background|"
+    r"skills?|know|worked|work as|certified|certification|license[d]?|fluent|proficient|familiar|trained|"
+    r"interested|passionate|enjoy|love)\b",
+    re.I,
+)
+_FIT_ASK = re.compile(
+    r"\b(?:(?:fits?|suits?|suited|matche?s?|right|best|good|ideal)\s+(?:for\s+)?(?:me|my\s+\w+|someone|a\s+person"
+    r"|people)\b"
+    r"|(?:which|what)\b[^.?!]{0,40}\b(?:roles?|jobs?|careers?|positions?|occupations?|paths?|professions?|lines of"
+    r" work)\b[^.?!]{0,50}\b(?:should|could|would|might|can|fit|fits|suit|suits|match|matches|apply|pursue|consider"
+    r"|qualify|go\s+for|look\s+at|target|aim)\b"
+    r"|what\s+(?:should|could|can|might)\s+i\s+(?:apply\s+(?:for|to)\b|go\s+for\b|aim\s+for\b|target\b"
+    r"|(?:look|do|become|pursue|consider)\b[^.?!]{0,40}\b(?:with|given|background|experience|degree|skills?)\b)"
+    r"|\bapply\s+(?:for|to)\b[^.?!]{0,40}\b(?:my|this)\s+(?:background|experience|skills?|degree|profile|cv|resume)"
+    r"|\b(?:am|would)\s+i\s+(?:be\s+)?(?:an?\s+)?(?:good\s+|strong\s+)?(?:fit|match|candidate)\b"
+    r"|\bwhere\s+(?:do|would|could|might)\s+i\s+fit\b"
+    r"|\b(?:roles?|jobs?|careers?|positions?)\s+(?:for|that\s+(?:fit|suit|match))\s+(?:me|my|someone|a\s+person)\b"
+    r"|\bwhat\s+(?:can|could)\s+i\s+do\s+with\s+(?:my|a|an)\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Degree:
+    level: str  # one of LEVELS
+    field: str  # what it is in ("physics"), "" when not said
+    quote: str  # the words that say it
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a person said about themselves; an empty field is something they did not say."""
+
+    degrees: tuple[Degree, ...] = ()
+    years: float | None = None  # the most years of work experience they state
+    years_quote: str = ""
+    skills: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()  # the messages that describe them, for meaning
+
+    @property
+    def empty(self) -> bool:
+        return not (self.degrees or self.years is not None or self.skills or self.titles or self.certifications
+                    or self.interests)  # fmt: skip
+
+    @property
+    def level(self) -> str | None:
+        """The highest degree they state, None when they say nothing about degrees."""
+        levels = [d.level for d in self.degrees]
+        return max(levels, key=LEVELS.index) if levels else None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d.field for d in self.degrees if d.field))
+
+    def summary(self) -> str:
+        """What was read, in a line, so the person can see (and correct) what the ranking used."""
+        parts = []
+        for degree in self.degrees:
+            words = LEVEL_WORDS[degree.level] if degree.level != "none" else "no degree"
+            parts.append(f"{words} in {degree.field}" if degree.field else words)
+        if self.years is not None:
+            parts.append(f"{self.years:g} years of experience")
+        if self.titles:
+            parts.append("worked as " + ", ".join(self.titles))
+        if self.skills:
+            parts.append("skills: " + ", ".join(self.skills))
+        if self.certifications:
+            parts.append("certifications: " + ", ".join(self.certifications))
+        if self.interests:
+            parts.append("interests: " + ", ".join(self.interests))
+        return "; ".join(parts)
+
+
+def asks_for_fit(text: str) -> bool:
+    """Whether a message asks which roles suit the person ("which role fits me?", "what should I apply for with
+    my background?")."""
+    return bool(_FIT_ASK.search(text))
+
+
+def describes_self(text: str) -> bool:
+    """Whether a message tells something about the person's own background ("I also know SQL")."""
+    return bool(_FIRST_PERSON.search(text)) and bool(_BACKGROUND_WORDS.search(text) or not read_profile([text]).empty)
+
+
+def read_profile(messages: Iterable[str]) -> Profile:
+    """The background the messages state, oldest first; a later figure (years) replaces an earlier one."""
+    degrees: dict[tuple[str, str], Degree] = {}
+    years: tuple[float, str] | None = None
+    skills: dict[str, None] = {}
+    titles: dict[str, None] = {}
+    certifications: dict[str, None] = {}
+    interests: dict[str, None] = {}
+    statements = []
+    for message in messages:
+        text = " ".join(message.split())
+        found = False
+        for degree in _degrees(text):
+            found = True
+            key = (degree.level, degree.field.lower())
+            # "a PhD" then "my PhD is in physics": the one with its field says more.
+            if not degree.field and any(level == degree.level for level, _f in degrees):
+                continue
+            degrees.pop((degree.level, ""), None)
+            degrees.setdefault(key, degree)
+        stated = _years(text)
+        if stated is not None:
+            found = True
+            years = stated if years is None or stated[0] >= years[0] or "now" in text.lower() else years
+        for items, table in (
+            (_titles(text), titles),
+            (_listed(_SKILLS, text), skills),
+            (_certifications(text), certifications),
+            (_listed(_INTERESTS, text), interests),
+        ):
+            for item in items:
+                found = True
+                table.setdefault(item, None)
+        if found:
+            statements.append(text)
+    titles = {t: None for t in titles if not any(t.lower() in s.lower() for s in skills)}
+    return Profile(
+        degrees=tuple(degrees.values()),
+        years=years[0] if years else None,
+        years_quote=years[1] if years else "",
+        skills=tuple(skills),
+        titles=tuple(titles),
+        certifications=tuple(certifications),
+        interests=tuple(interests),
+        statements=tuple(statements),
+    )
+
+
+def _degrees(text: str) -> list[Degree]:
+    out = []
+    if _NO_DEGREE.search(text):
+        out.append(Degree("none", "", _NO_DEGREE.search(text).group(0)))  # type: ignore[union-attr]
+    for level, pattern in _DEGREES:
+        for found in pattern.finditer(text):
+            if level == "associate" and re.search(r"\bassociate\s+(?:degree|of)\b", found.group(0), re.I) is None:
+                continue
+            after = _FIELD_AFTER.match(text[found.end() :])
+            field = _clean(after.group(1)) if after else ""
+            if not field:
+                before = _FIELD_BEFORE.search(text[max(0, found.start() - 40) : found.end() + 12])
+                field = _clean(before.group(1)) if before and not _DEGREE_WORD.search(before.group(1)) else ""
+            out.append(Degree(level, field, text[found.start() : found.end() + (after.end() if after else 0)]))
+    return out
+
+
+_DEGREE_WORD = re.compile(r"\b(?:master|bachelor|associate|ph\.?d|doctor|college|university|four-year)", re.I)
+
+
+def _years(text: str) -> tuple[float, str] | None:
+    best: tuple[float, str] | None = None
+    for found in _YEARS.finditer(text):
+        # "5 years old" is excluded by the pattern; "after 2 years of college" is study, not work.
+        tail = text[found.end() : found.end() + 25].lower()
+        if re.match(r"\s+(?:of\s+)?(?:college|university|school|study|studies|phd|grad)", tail):
+            continue
+        word = found.group(1).lower()
+        value = float(_NUMBER_WORDS.get(word, word)) if word in _NUMBER_WORDS else float(word)
+        if best is None or value > best[0]:
+            best = (value, _sentence_around(text, found.start(), found.end()))
+    decade = _DECADE.search(text)
+    if decade and (best is None or best[0] < 10):
+        count = {"a": 1, "one": 1, "two": 2, "three": 3}[decade.group(1).lower()]
+        best = (10.0 * count, _sentence_around(text, decade.start(), decade.end()))
+    return best
+
+
+def _titles(text: str) -> list[str]:
+    out = []
+    for found in _TITLE.finditer(text):
+        title = _clean(found.group(1))
+        if not title or _NOT_TITLES.match(title) or any(p.search(title) for _level, p in _DEGREES):
+            continue
+        if re.search(r"\b(years?|experience|degree|interested|graduate|student|certified|licensed)\b", title, re.I):
+            continue
+        out.append(title)
+    return out
+
+
+def _listed(pattern: re.Pattern[str], text: str) -> list[str]:
+    out = []
+    for found in pattern.finditer(text):
+        span = _CLAUSE_END.sub("", found.group(1))
+        for item in _SPLIT.split(span):
+            item = _clean(item)
+            if item and len(item.split()) <= 5 and not re.fullmatch(r"(?:it|this|that|them|things|stuff)", item, re.I):
+                out.append(item)
+    return out
+
+
+def _certifications(text: str) -> list[str]:
+    out = []
+    for found in _CERTIFIED.finditer(text):
+        name = next((g for g in found.groups() if g and g.strip()), "")
+        name = _clean(name)
+        if name and not re.fullmatch(r"(?:a|an|the|my|no|any|i|I)", name):
+            out.append(name)
+    return out
+
+
+def _clean(text: str) -> str:
+    text = _FILLER.sub("", text.strip(" .,;:!?\"'()")).strip(" .,;:!?\"'()")
+    return _FILLER.sub("", text).strip()
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(mark, 0, start) for mark in ".!?;")
+    right = min((p for p in (text.find(mark, end) for mark in ".!?;") if p != -1), default=len(text))
+    return text[left + 1 : right].strip()
