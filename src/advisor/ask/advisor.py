@@ -508,7 +508,7 @@ class Advisor:
         if not isinstance(limit, int) or not 1 <= limit <= 20:
             raise BadQuestionError("limit must be a whole number from 1 to 20.")
         messages = [*user_turns(history), self._validate(background)]
-        profile = read_profile(messages)
+        profile = read_profile(messages, self._fit_ranker().known_names())
         if profile.empty:
             answer = ask_background()
             return FitReport(profile, (), answer, {})

@@ -29,7 +29,7 @@ MATCHES, MISSING, NOT_KNOWN = "matches", "missing", "not known"
 UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 LEXICAL_WEIGHT = 0.2
-CANDIDATES = 40  # roles checked point by point, by meaning first
+CANDIDATES = 20  # roles checked point by point, by meaning first
 # What each requirement point adds to (or takes from) a role's score.
 BONUS = {
     "degree": (0.04, -0.10),
@@ -85,6 +85,7 @@ class _Roles:
     stems: list[frozenset[str]]  # every word stem each role's document uses
     idf: dict[str, float]
     aliases: list[frozenset[str]] = field(default_factory=list)
+    titles: np.ndarray | None = None  # the roles' titles embedded, on first need
 
 
 class FitRanker:
@@ -106,6 +107,7 @@ class FitRanker:
         self.title_vectors = title_vectors
         self.alias_names = aliases or {}
         self._laid_out: _Roles | None = None
+        self._known: frozenset[str] | None = None
 
     def rank(self, profile: Profile, limit: int = 3) -> list[RoleFit]:
         """Every role with a document, best first; the first CANDIDATES of them (by meaning) are checked point by
@@ -126,6 +128,14 @@ class FitRanker:
         return [
             RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f)) for f in fits
         ]
+
+    def known_names(self) -> frozenset[str]:
+        """The tools and skills the documents name, lower case: what a person's message is searched for."""
+        if self._known is None:
+            self._known = frozenset(
+                f.value.lower() for role in self.role_names for _i, f in self.facts_of(role) if f.kind == "named"
+            )
+        return self._known
 
     def _layout(self) -> _Roles:
         if self._laid_out is not None:
@@ -179,19 +189,25 @@ class FitRanker:
         """How close the person's titles (else field and interests) are to each role's title."""
         said = [i for i, t in enumerate(texts) if t in profile.titles]
         if not said:
-            said = [i for i, t in enumerate(texts) if t in profile.fields or t in profile.interests]
+            whole = " ".join(profile.statements)
+            said = [
+                i
+                for i, t in enumerate(texts)
+                if t in profile.fields or t in profile.areas or t in profile.interests or t == whole
+            ]
         if not said:
             return np.zeros(len(laid.names), dtype=np.float32)
-        all_titles = self.title_vectors()
-        where = {r: i for i, r in enumerate(self.role_names)}
-        titles = all_titles[[where[r] for r in laid.names]]
-        scores = vectors[said] @ titles.T
+        if laid.titles is None:
+            where = {r: i for i, r in enumerate(self.role_names)}
+            laid.titles = np.ascontiguousarray(self.title_vectors()[[where[r] for r in laid.names]])
+        scores = vectors[said] @ laid.titles.T
         best = scores.max(axis=0)
         return best if profile.titles else best * 0.8
 
     def _lexical(self, profile: Profile, laid: _Roles) -> np.ndarray:
         said = set()
-        for text in (*profile.titles, *profile.fields, *profile.skills, *profile.interests, *profile.certifications):
+        for text in (*profile.titles, *profile.fields, *profile.areas, *profile.skills, *profile.interests,
+                     *profile.certifications):  # fmt: skip
             said |= content_stems(text)
         said -= _GENERIC
         if not said:
@@ -238,6 +254,9 @@ def _fits(fit: RoleFit) -> bool:
     if MISSING in statuses.values():
         return False
     distinctive = [a for a in ("preferred degree", "field of study", "title") if statuses.get(a) == MATCHES]
+    if statuses.get("field of study") == NOT_KNOWN:
+        # A Ph.D. in history meets "Ph.D. preferred" but not the fields the document names: not a fit by degree.
+        distinctive = [a for a in distinctive if a != "preferred degree"]
     return bool(distinctive) and fit.meaning >= DISTINCT_FLOOR
 
 
@@ -263,14 +282,17 @@ def _pieces(profile: Profile) -> list[tuple[str, float]]:
         pieces.setdefault(title, 1.0)
     for field_ in profile.fields:
         pieces.setdefault(field_, 0.8)
+    for area in profile.areas:
+        pieces.setdefault(area, 1.0)
     if profile.skills:
         pieces.setdefault(", ".join(profile.skills), 0.8)
     for interest in profile.interests:
         pieces.setdefault(interest, 0.8)
     if profile.certifications:
         pieces.setdefault(", ".join(profile.certifications) + " certification", 0.4)
-    if not pieces:
-        pieces[" ".join(profile.statements)] = 1.0
+    if profile.statements:
+        # The whole of what they said, for the work they describe in their own words ("I teach third grade").
+        pieces.setdefault(" ".join(profile.statements), 1.0)
     return list(pieces.items())
 
 

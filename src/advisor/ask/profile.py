@@ -9,7 +9,7 @@ The patterns are a small prior over how people say these things; which roles fit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 # Degree levels, lowest first: a higher one satisfies a requirement for a lower one.
@@ -68,7 +68,7 @@ _TITLE = re.compile(
 )
 _NOT_TITLES = re.compile(
     r"^(?:also|not|very|really|interested|looking|trying|good|great|currently|familiar|comfortable|fluent|proficient"
-    r"|skilled|able|certified|licensed|passionate|curious|new|recent|fresh|working|studying|thinking|wondering|"
+    r"|skilled|able|passionate|curious|new|recent|fresh|working|studying|thinking|wondering|"
     r"considering|done|finished|about|going|here|just|still|now|fine|ok|okay|happy|keen|eager|into|in|at|on|with|"
     r"from|retired|unemployed|self|a|an|the)\b",
     re.I,
@@ -83,7 +83,7 @@ _SKILLS = re.compile(
 )
 _INTERESTS = re.compile(
     r"\b(?:interested\s+in|passionate\s+about|i\s+(?:really\s+)?(?:like|love|enjoy)|i'd\s+like\s+to\s+work\s+(?:on|in|"
-    r"with)|i\s+want\s+to\s+work\s+(?:on|in|with)|fascinated\s+by|curious\s+about|drawn\s+to|into)\s+([^.;!?]+)",
+    r"with)|i\s+want\s+to\s+work\s+(?:on|in|with)|fascinated\s+by|curious\s+about|drawn\s+to|i'm\s+into)\s+([^.;!?]+)",
     re.I,
 )
 _CERTIFIED = re.compile(
@@ -99,8 +99,18 @@ _FILLER = re.compile(
 )
 # Where a mention ends: the person goes on to say something else.
 _CLAUSE_END = re.compile(
-    r"\s+(?:which|what|where|who|how|should|could|would|can|do|does|is|are|am|was|were|for\s+(?:\d|a\b)|"
+    r"\s+(?:which|what|where|who|how|should|could|would|can|do|does|is|are|am|was|were|for\s+(?:\d|a\b)|have|has|"
+    r"had|with\s+(?:a|an|\d)\b|"
     r"i\b|i'm\b|i've\b|my\b|but\b|so\b|because\b|since\b|now\b)\b.*$",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|,\s*(?=(?:which|what|where|how|can|could|should|would)\b)", re.I)
+# A field of work: "a finance background", "a background in finance", "coming from marketing".
+_AREA = re.compile(
+    r"\b(?:an?|my)\s+((?:[a-z][\w&+-]*\s+){1,3})background\b|\bbackground\s+(?:is\s+)?in\s+([a-z][\w&+ -]{2,40}?)"
+    + _STOP.replace("(?=", "(?=\\s*(?:$|").rstrip(")") + "))"
+    + r"|\b(?:coming|come|switching|moving)\s+from\s+(?:an?\s+)?([a-z][\w&+-]*(?:\s+(?!background)[a-z][\w&+-]*)?)(?=\s+"
+    r"(?:background|world|industry|side|sector)|[,.;!?]|$)",
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|i'd|my|me|myself)\b", re.I)
@@ -114,8 +124,8 @@ _FIT_ASK = re.compile(
     r"\b(?:(?:fits?|suits?|suited|matche?s?|right|best|good|ideal)\s+(?:for\s+)?(?:me|my\s+\w+|someone|a\s+person"
     r"|people)\b"
     r"|(?:which|what)\b[^.?!]{0,40}\b(?:roles?|jobs?|careers?|positions?|occupations?|paths?|professions?|lines of"
-    r" work)\b[^.?!]{0,50}\b(?:should|could|would|might|can|fit|fits|suit|suits|match|matches|apply|pursue|consider"
-    r"|qualify|go\s+for|look\s+at|target|aim)\b"
+    r" work)\b[^.?!]{0,50}\b(?:(?:should|could|would|might|can|do)\s+(?:i|someone|one|a\s+person|people)\b|fits?\b"
+    r"|suits?\b|suited\b|match(?:es)?\b|qualif(?:y|ies)\b)"
     r"|what\s+(?:should|could|can|might)\s+i\s+(?:apply\s+(?:for|to)\b|go\s+for\b|aim\s+for\b|target\b"
     r"|(?:look|do|become|pursue|consider)\b[^.?!]{0,40}\b(?:with|given|background|experience|degree|skills?)\b)"
     r"|\bapply\s+(?:for|to)\b[^.?!]{0,40}\b(?:my|this)\s+(?:background|experience|skills?|degree|profile|cv|resume)"
@@ -145,12 +155,13 @@ class Profile:
     titles: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     interests: tuple[str, ...] = ()
-    statements: tuple[str, ...] = ()  # the messages that describe them, for meaning
+    areas: tuple[str, ...] = ()  # fields of work they come from ("finance")
+    statements: tuple[str, ...] = ()  # what they say about themselves (questions left out), for meaning
 
     @property
     def empty(self) -> bool:
         return not (self.degrees or self.years is not None or self.skills or self.titles or self.certifications
-                    or self.interests)  # fmt: skip
+                    or self.interests or self.areas)  # fmt: skip
 
     @property
     def level(self) -> str | None:
@@ -172,6 +183,8 @@ class Profile:
             parts.append(f"{self.years:g} years of experience")
         if self.titles:
             parts.append("worked as " + ", ".join(self.titles))
+        if self.areas:
+            parts.append("background in " + ", ".join(self.areas))
         if self.skills:
             parts.append("skills: " + ", ".join(self.skills))
         if self.certifications:
@@ -192,14 +205,16 @@ def describes_self(text: str) -> bool:
     return bool(_FIRST_PERSON.search(text)) and bool(_BACKGROUND_WORDS.search(text) or not read_profile([text]).empty)
 
 
-def read_profile(messages: Iterable[str]) -> Profile:
-    """The background the messages state, oldest first; a later figure (years) replaces an earlier one."""
+def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
+    """The background the messages state, oldest first; a later figure (years) replaces an earlier one. known:
+    tool and skill names (lower case) the documents use, found in the messages however they are said."""
     degrees: dict[tuple[str, str], Degree] = {}
     years: tuple[float, str] | None = None
     skills: dict[str, None] = {}
     titles: dict[str, None] = {}
     certifications: dict[str, None] = {}
     interests: dict[str, None] = {}
+    areas: dict[str, None] = {}
     statements = []
     for message in messages:
         text = " ".join(message.split())
@@ -219,14 +234,18 @@ def read_profile(messages: Iterable[str]) -> Profile:
         for items, table in (
             (_titles(text), titles),
             (_listed(_SKILLS, text), skills),
+            (_names(text, known), skills),
             (_certifications(text), certifications),
             (_listed(_INTERESTS, text), interests),
+            (_areas(text), areas),
         ):
             for item in items:
                 found = True
                 table.setdefault(item, None)
-        if found:
-            statements.append(text)
+        own = [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c) and _FIRST_PERSON.search(c)]
+        if found or own:
+            # "I teach third grade": what the work was, in their words, even where no pattern reads it.
+            statements.extend(own or [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c)])
     titles = {t: None for t in titles if not any(t.lower() in s.lower() for s in skills)}
     return Profile(
         degrees=tuple(degrees.values()),
@@ -236,6 +255,7 @@ def read_profile(messages: Iterable[str]) -> Profile:
         titles=tuple(titles),
         certifications=tuple(certifications),
         interests=tuple(interests),
+        areas=tuple(areas),
         statements=tuple(statements),
     )
 
@@ -284,9 +304,20 @@ def _titles(text: str) -> list[str]:
         title = _clean(found.group(1))
         if not title or _NOT_TITLES.match(title) or any(p.search(title) for _level, p in _DEGREES):
             continue
-        if re.search(r"\b(years?|experience|degree|interested|graduate|student|certified|licensed)\b", title, re.I):
+        if " " not in title and title.lower().endswith("ing"):  # "I'm coming from ...", "I was working"
+            continue
+        if re.search(r"\b(years?|experience|degree|interested|graduate|student)\b|(?:certified|licensed)$", title, re.I):
             continue
         out.append(title)
+    return out
+
+
+def _areas(text: str) -> list[str]:
+    out = []
+    for found in _AREA.finditer(text):
+        area = _clean(next((g for g in found.groups() if g), ""))
+        if area and not re.fullmatch(r"(?:similar|different|strong|good|technical|professional|diverse)", area, re.I):
+            out.append(area)
     return out
 
 
@@ -296,9 +327,33 @@ def _listed(pattern: re.Pattern[str], text: str) -> list[str]:
         span = _CLAUSE_END.sub("", found.group(1))
         for item in _SPLIT.split(span):
             item = _clean(item)
-            if item and len(item.split()) <= 5 and not re.fullmatch(r"(?:it|this|that|them|things|stuff)", item, re.I):
+            if (
+                item
+                and len(item.split()) <= 5
+                and not re.fullmatch(r"(?:it|this|that|them|things|stuff)", item, re.I)
+                and not _YEARS.search(item)
+                and not any(p.search(item) for _level, p in _DEGREES)
+            ):
                 out.append(item)
     return out
+
+
+def _names(text: str, known: Collection[str]) -> list[str]:
+    """Tools and languages named in a self-description: the names the documents use, and words written as names
+    are (SQL, JavaScript, C++)."""
+    if not _FIRST_PERSON.search(text):
+        return []
+    out = [m.group(0) for m in _NAME.finditer(text) if not _NOT_NAMES.match(m.group(0))]
+    tokens = re.findall(r"[\w+#./-]+", text.lower())
+    grams = {" ".join(tokens[i : i + n]).strip(".") for n in (1, 2, 3) for i in range(len(tokens) - n + 1)}
+    for name in sorted(grams & set(known)):
+        if len(name) > 2 and all(m.lower() != name for m in out):
+            out.append(name)
+    return [n for n in out if not any(p.fullmatch(n) for _level, p in _DEGREES)]
+
+
+_NAME = re.compile(r"(?<![\w+#])(?:[A-Z]{2,6}[0-9]?|[A-Z][a-z]+[A-Z][A-Za-z]*|C\+\+|C#|\.NET)(?![\w+#])")
+_NOT_NAMES = re.compile(r"^(?:I|PHD|PhD|MSc|BSc|MBA|MS|BS|BA|MA|GED|OK|USA|US|UK|EU)$")
 
 
 def _certifications(text: str) -> list[str]:
