@@ -124,6 +124,36 @@ def ask_cmd(question: str, index: str | None, as_json: bool) -> None:
         _out("    " + c.text.replace("\n", "\n    "))
 
 
+@main.command("match")
+@click.argument("background")
+@click.option("--index", type=click.Path(file_okay=False), help="Index folder [ADVISOR_INDEX_DIR, index].")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 20), help="How many roles to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ranking, the points and citations as JSON.")
+def match_cmd(background: str, index: str | None, limit: int, as_json: bool) -> None:
+    """Rank the roles by how well their documents' requirements match a background (degree and field, years of
+    experience, skills and tools, job titles, interests), and say for each of the best what matches, what is
+    missing and what the documents ask that the background does not mention, each requirement cited.
+
+    \b
+    Examples:
+      advisor match "I have a PhD in physics and 3 years of Python"
+      advisor match "bachelor's in finance, 5 years as a loan underwriter" --json --limit 5
+    """
+    from .ask import Advisor
+
+    with _errors():
+        advisor = Advisor.load(settings=_settings(index=index))
+        report = advisor.match_report(background, limit=limit)
+    if as_json:
+        _out(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    answer = report.answer
+    _out(answer.text)
+    for c in answer.citations:
+        _out(f"\n[{c.n}] {c.role} > {c.section} ({c.source})")
+        _out("    " + c.text.replace("\n", "\n    "))
+
+
 _FACT_ORDER = ("pay", "experience", "education", "certification", "named", "demand")
 
 

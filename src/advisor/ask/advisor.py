@@ -507,6 +507,11 @@ class Advisor:
         """match(), with what was read from the background and every point of the roles shown."""
         if not isinstance(limit, int) or not 1 <= limit <= 20:
             raise BadQuestionError("limit must be a whole number from 1 to 20.")
+        if isinstance(background, str) and not background.strip():
+            raise BadQuestionError(
+                "The background is empty: describe your degree and field, years of experience, skills, job titles "
+                "or interests."
+            )
         messages = [*user_turns(history), self._validate(background)]
         profile = read_profile(messages, self._fit_ranker().known_names())
         if profile.empty:

@@ -231,7 +231,8 @@ class FitRanker:
         points += _certification_points(profile, facts, self.evidence)
         related = best_units.get(r)
         if related is not None and related[0] >= RELATED_FLOOR and all(p.position != related[1] for p in points):
-            points.append(Point(MATCHES, "work", related[1], f"close to what you said ({related[2]})"))
+            said = f"close to what you said: {related[2]}" if len(related[2]) <= 60 else "close to the work you describe"
+            points.append(Point(MATCHES, "work", related[1], said))
         return points
 
     def _title_points(self, profile: Profile, role: str, r: int, laid: _Roles) -> list[Point]:
@@ -393,7 +394,7 @@ def _skill_points(
     matched: dict[int, list[str]] = {}
     found: set[str] = set()
     for i, fact in named:
-        if fact.value.lower() in said:
+        if fact.value.lower() in said and fact.value.lower() not in found:
             matched.setdefault(i, []).append(said[fact.value.lower()])
             found.add(fact.value.lower())
     for skill in profile.skills:

@@ -47,6 +47,7 @@ class FitReport:
                 "titles": list(p.titles),
                 "certifications": list(p.certifications),
                 "interests": list(p.interests),
+                "areas": list(p.areas),
             },
             "roles": [
                 {

@@ -47,6 +47,22 @@ class AskRequest(BaseModel):
     role: Annotated[Text | None, Field(default=None, description="Role to assume when the question names none.")]
 
 
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    background: Annotated[
+        Text,
+        Field(
+            description="The person's background in their own words (degree and field, years, skills, titles, "
+            "interests), at most ADVISOR_MAX_QUESTION_CHARS characters."
+        ),
+    ]
+    history: Annotated[
+        list[Message],
+        Field(default_factory=list, max_length=MAX_HISTORY, description="Earlier messages; user turns add to it."),
+    ]
+    limit: Annotated[int, Field(default=3, ge=1, le=20, description="How many roles to report.")]
+
+
 class _Sparse(BaseModel):
     """Serialized without the fields it does not have (a span is text or a marker, never both)."""
 
@@ -97,6 +113,47 @@ class AskResponse(BaseModel):
         default_factory=list, description="What was asked that the role's document does not mention or give."
     )
     answer_id: str | None = Field(default=None, description="Id to send with POST /api/feedback.")
+
+
+class DegreeOut(BaseModel):
+    level: str = Field(description='"doctorate", "master", "bachelor", "associate", "certificate", "high school", "none".')
+    field: str
+
+
+class ProfileOut(BaseModel):
+    """What was read from the background: the ranking uses this and nothing else (and stores none of it)."""
+
+    degrees: list[DegreeOut]
+    years: float | None
+    skills: list[str]
+    titles: list[str]
+    certifications: list[str]
+    interests: list[str]
+    areas: list[str]
+
+
+class PointOut(BaseModel):
+    status: Literal["matches", "missing", "not known"]
+    aspect: str = Field(description='"degree", "preferred degree", "field of study", "experience", "skills", ...')
+    requirement: str = Field(description="The requirement as the document says it (quoted).")
+    citation: int = Field(description="The n of the citation that states it.")
+    note: str = Field(description="How the background compares with it.")
+
+
+class RoleFitOut(BaseModel):
+    role: str
+    score: float
+    fits: bool
+    points: list[PointOut]
+
+
+class MatchResponse(BaseModel):
+    answer: str = Field(description="Plain text: the roles, best first, each point with its [n] citation.")
+    blocks: list[BlockOut]
+    citations: list[CitationOut]
+    ranking: list[str] = Field(description="The roles that fit, best first; empty when no role fits well.")
+    profile: ProfileOut
+    roles: list[RoleFitOut] = Field(description="The best roles checked (fitting or not), with every point.")
 
 
 class FeedbackRequest(BaseModel):
@@ -163,6 +220,7 @@ def api_router(
     router = APIRouter()
     limited = [Depends(rate_limit(limiter))]
     _add_ask_routes(router, Answering(get_advisor, store, gate), limited)
+    _add_match_route(router, get_advisor, gate, limited)
     _add_feedback_route(router, store, limited)
     _add_index_routes(router, get_advisor, limited)
     return router
@@ -233,6 +291,30 @@ def _add_ask_routes(router: APIRouter, answering: Answering, limited: list[Any])
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
+
+
+def _add_match_route(
+    router: APIRouter, get_advisor: Callable[[], Advisor], gate: AdmissionGate, limited: list[Any]
+) -> None:
+    @router.post("/api/match", response_model=MatchResponse, responses=_ERRORS, tags=["ask"], dependencies=limited)
+    async def match(body: MatchRequest) -> dict[str, Any]:
+        """Rank the roles by how well their documents' requirements match a background, best first: for each of
+        the best `limit`, what matches, what is missing and what the documents ask that it does not mention,
+        every requirement quoted and cited. The background is read from this request alone and recorded nowhere."""
+        advisor = get_advisor()
+        history = [m.model_dump() for m in body.history]
+        try:
+            async with gate.slot():
+                report = await run_in_threadpool(advisor.match_report, body.background, history, body.limit)
+        except Busy:
+            raise HTTPException(
+                503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
+            ) from None
+        except BadQuestionError as exc:
+            raise HTTPException(422, str(exc)) from None
+        data = report.to_dict()
+        formatted = answer_dict(report.answer)
+        return {**data, "blocks": formatted["blocks"], "citations": formatted["citations"]}
 
 
 def _add_feedback_route(router: APIRouter, store: Store | None, limited: list[Any]) -> None:

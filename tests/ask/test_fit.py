@@ -1,0 +1,103 @@
+"""Which roles fit a background, on the product corpus with the real model: the right role first, requirements
+compared and cited, what the person did not mention marked as not known, and no fit when none fits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor import Advisor
+from advisor.ask.fit import FIT_FLOOR
+
+CLOUD = "I've spent 6 years running AWS and Azure infrastructure with Terraform and Kubernetes, which role fits me?"
+
+
+@pytest.mark.parametrize(
+    ("background", "role"),
+    [
+        (CLOUD, "Senior Cloud Engineer"),
+        (
+            "I have a degree in economics and 5 years as a loan underwriter assessing creditworthiness.",
+            "Senior Credit Risk Analyst",
+        ),
+        (
+            "Master's in robotics, 10 years building object detection models with PyTorch and OpenCV.",
+            "Senior Computer Vision Engineer",
+        ),
+        (
+            "I optimize deep learning workloads on GPUs and NPUs and profile kernels with CUDA.",
+            "ML Performance Architect",
+        ),
+        (
+            "Bachelor's in electrical engineering, 9 years designing radio and satellite communication links.",
+            "Senior Communications Systems Engineer",
+        ),
+    ],
+)
+def test_the_role_a_background_was_written_for_ranks_first(advisor: Advisor, background: str, role: str) -> None:
+    answer = advisor.match(background)
+    assert answer.act == "fit" and answer.ranking[:1] == (role,)
+    assert answer.text.startswith("Roles that fit your background")
+
+
+def test_a_requirement_not_met_is_missing_with_its_citation(advisor: Advisor) -> None:
+    answer = advisor.match("Master's in robotics and 3 years building object detection models with PyTorch")
+    line = next(x for x in answer.text.splitlines() if x.startswith("- Missing:") and "10+ years" in x)
+    assert "you said 3" in line
+    n = int(re.search(r"\[(\d+)\]$", line).group(1))  # type: ignore[union-attr]
+    cited = next(c for c in answer.citations if c.n == n)
+    assert cited.role == "Senior Computer Vision Engineer" and "Typically 10+ years" in cited.text
+
+
+def test_a_higher_degree_meets_a_lower_one_and_an_unmentioned_requirement_is_not_known(advisor: Advisor) -> None:
+    report = advisor.match_report("PhD in computer vision; I've trained CNNs for image segmentation.")
+    vision = next(f for f in report.fits if f.role == "Senior Computer Vision Engineer")
+    by_aspect = {(p.aspect, p.status) for p in vision.points}
+    assert ("degree", "matches") in by_aspect and ("preferred degree", "matches") in by_aspect
+    # Years were not said: the document's 10+ years is not known, not missing.
+    assert ("experience", "not known") in by_aspect and ("experience", "missing") not in by_aspect
+    assert not any(p.status == "missing" for p in vision.points)
+
+
+def test_no_role_fits_a_pastry_chef_and_the_closest_are_still_shown(advisor: Advisor) -> None:
+    report = advisor.match_report("I'm a pastry chef with 12 years in bakeries. Which job fits me?")
+    assert report.answer.ranking == () and report.answer.text.startswith("No role fits your background well")
+    assert len(report.fits) == 3 and all(f.score < FIT_FLOOR for f in report.fits)
+    assert report.answer.citations  # the closest roles' requirements, quoted and cited
+
+
+def test_every_requirement_shown_is_quoted_from_its_cited_passage(advisor: Advisor) -> None:
+    answer = advisor.match(CLOUD)
+    checked = 0
+    for line in answer.text.splitlines():
+        quoted = re.match(r"- (?:Matches|Missing|Not known): “(.+?)(?: …)?”.*\[(\d+)\]$", line)
+        if quoted:
+            text, n = quoted.groups()
+            passage = next(c for c in answer.citations if c.n == int(n)).text
+            assert text.split(": ", 1)[-1] in passage.replace("**", "")
+            checked += 1
+    assert checked >= 6
+
+
+def test_a_fit_question_in_conversation_and_more_background_after_it_re_ranks(advisor: Advisor) -> None:
+    first = advisor.ask("I have a bachelor's in finance. Which role suits me?")
+    assert first.act == "fit" and first.ranking[:1] == ("Senior Credit Risk Analyst",)
+    history = [
+        {"role": "user", "content": "I have a bachelor's in finance. Which role suits me?"},
+        {"role": "assistant", "content": first.text},
+    ]
+    more = advisor.ask("I also have 6 years of loan underwriting and risk management", history)
+    assert more.act == "fit" and "a bachelor's degree in finance" in more.text and "6 years" in more.text
+    # Without a fit reply before it, a remark about oneself is not taken for a fit question.
+    assert advisor.ask("I also know SQL").act != "fit"
+
+
+def test_a_fit_question_without_any_background_asks_for_it(advisor: Advisor) -> None:
+    answer = advisor.ask("Which role fits me?")
+    assert answer.act == "fit" and answer.ranking == () and "Tell me about your background" in answer.text
+
+
+def test_questions_about_a_role_are_still_answered_as_before(advisor: Advisor) -> None:
+    answer = advisor.ask("What degree does a Senior Cloud Engineer need?")
+    assert answer.act == "answer" and "Bachelor's degree" in answer.text

@@ -1,0 +1,63 @@
+"""Reading a background from what a person says, and telling fit questions from questions about a role."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.ask.profile import asks_for_fit, describes_self, read_profile
+
+
+def test_degree_level_field_years_skills_and_title() -> None:
+    p = read_profile(
+        ["I have a master's degree in electrical engineering and 7 years as an RF engineer. I know MATLAB and Python."]
+    )
+    assert [(d.level, d.field) for d in p.degrees] == [("master", "electrical engineering")]
+    assert p.years == 7 and p.titles == ("RF engineer",)
+    assert {"MATLAB", "Python"} <= set(p.skills)
+
+
+def test_a_background_across_turns_adds_up_and_the_later_figure_of_years_counts() -> None:
+    p = read_profile(["I have a PhD in physics", "I've worked 2 years in a lab", "now 4 years in total", "I also know SQL"])
+    assert p.level == "doctorate" and p.fields == ("physics",)
+    assert p.years == 4 and "SQL" in p.skills
+
+
+def test_no_degree_is_a_level_below_any_degree() -> None:
+    assert read_profile(["I don't have a degree but I've been a welder for 6 years"]).level == "none"
+
+
+def test_a_question_about_roles_tells_nothing_about_the_person() -> None:
+    assert read_profile(["How much does a Senior Cloud Engineer make?"]).empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have a PhD in physics, which role suits me?",
+        "What should I apply for with my background?",
+        "which of the roles fits me",
+        "What jobs would be good for someone with a physics degree?",
+        "Where do I fit?",
+        "Which roles should I consider given my experience?",
+    ],
+)
+def test_fit_questions(text: str) -> None:
+    assert asks_for_fit(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which role pays the most?",
+        "Which roles require a PhD?",
+        "Which other roles can an ML Performance Architect move into later in their career?",
+        "What degree does a Senior Cloud Engineer need?",
+    ],
+)
+def test_questions_about_roles_are_not_fit_questions(text: str) -> None:
+    assert not asks_for_fit(text)
+
+
+def test_more_background_is_told_from_a_question() -> None:
+    assert describes_self("I also know SQL")
+    assert not describes_self("What about the pay?")
