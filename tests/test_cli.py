@@ -142,3 +142,15 @@ def test_eval_roles_names_a_folder_that_is_not_onet(tmp_path: Path) -> None:
     done = _run("eval", "--roles", str(tmp_path))
     assert done.returncode == 2 and "is not an O*NET folder" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_match_ranks_the_roles_for_a_background(product_settings: Settings) -> None:
+    background = "Master's in robotics, 3 years building object detection models with PyTorch"
+    result = _run("match", "--index", str(product_settings.index_dir), "--json", "--limit", "2", background)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ranking"][0] == "Senior Computer Vision Engineer" and len(data["roles"]) == 2
+    text = _run("match", "--index", str(product_settings.index_dir), background)
+    assert "- Missing: “Experience: Typically 10+ years" in text.stdout and "\n[1] " in text.stdout
+    empty = _run("match", "--index", str(product_settings.index_dir), " ")
+    assert empty.returncode == 1 and "background is empty" in empty.stderr

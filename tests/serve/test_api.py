@@ -284,3 +284,44 @@ def test_gaps_lists_uncovered_questions_by_role_and_topic(advisor: Advisor, tmp_
     assert (
         "registered nurse" in out and "Senior Credit Risk Analyst / responsibilities" in out and "1 thumbs down" in out
     )
+
+
+def test_match_ranks_roles_for_a_background_and_records_nothing(url: str, db: Path) -> None:
+    with sqlite3.connect(db) as con:
+        before = con.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    body = {
+        "background": "I also have 6 years of loan underwriting and risk management",
+        "history": [{"role": "user", "content": "I have a bachelor's degree in finance"}],
+        "limit": 2,
+    }
+    r = httpx.post(f"{url}/api/match", json=body, headers={"Origin": ALLOWED})
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ALLOWED
+    data = r.json()
+    assert data["ranking"][0] == "Senior Credit Risk Analyst" and len(data["roles"]) == 2
+    # The profile comes from the history's user turn and the background together.
+    assert data["profile"]["degrees"] == [{"level": "bachelor", "field": "finance"}] and data["profile"]["years"] == 6
+    degree = next(p for p in data["roles"][0]["points"] if p["aspect"] == "degree")
+    assert degree["status"] == "matches" and "Bachelor's degree" in degree["requirement"]
+    cited = next(c for c in data["citations"] if c["n"] == degree["citation"])
+    assert "quantitative business discipline" in cited["text"] and data["blocks"]
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"background": "   "}, 422, "background is empty"),
+        ({"background": "I know SQL", "limit": 0}, 422, "limit"),
+        ({"question": "I know SQL"}, 422, "background"),
+        ({"background": "x" * 20_000}, 413, "larger than the limit"),
+    ],
+)
+def test_match_refuses_bad_input_with_a_reason(url: str, body: dict, status: int, message: str) -> None:
+    r = httpx.post(f"{url}/api/match", json=body)
+    assert r.status_code == status and message in json.dumps(r.json())
+
+
+def test_match_from_a_page_of_another_origin_is_refused(url: str) -> None:
+    r = httpx.post(f"{url}/api/match", json={"background": "I know SQL"}, headers={"Origin": "https://evil.example.net"})
+    assert r.status_code == 403
