@@ -56,6 +56,17 @@ def test_chat_page_answers_with_sources_feedback_and_new_chat_clears(page: Page,
     expect(chat).not_to_contain_text("Median Salary", timeout=10_000)
 
 
+def test_a_background_told_over_two_turns_gets_the_roles_that_fit(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/", wait_until="load")
+    chat = page.locator("#chat")
+    _ask_in_chat(page, "Which role fits me? I have a master's degree in robotics.")
+    expect(chat).to_contain_text("what I read: a master's degree in robotics", timeout=30_000)
+    # More background, with no question: the whole profile is ranked again.
+    _ask_in_chat(page, "I've also spent 10 years building object detection models with PyTorch")
+    expect(chat).to_contain_text("10 years of experience; skills: PyTorch", timeout=30_000)
+    expect(chat).to_contain_text("1. Senior Computer Vision Engineer: fits", timeout=30_000)
+
+
 def test_markup_in_documents_and_questions_is_shown_as_text_in_the_chat(
     page: Page, xss_server: tuple[str, int]
 ) -> None:

@@ -194,6 +194,16 @@ def test_widget_on_an_allowed_origin_answers_cites_and_survives_reload(page: Pag
     ask_and_wait(widget, "And how many years of experience does it take?", "5+ years")
 
 
+def test_a_background_over_two_turns_gets_the_roles_that_fit_in_the_widget(page: Page, allowed_host: str) -> None:
+    page.goto(allowed_host + "/index.html", wait_until="load")
+    widget = open_launcher(page)
+    ask_and_wait(widget, "Which role would suit me? My background is in finance.", "what I read: background in finance")
+    answer = ask_and_wait(widget, "I also have 6 years as a loan underwriter", "6 years of experience")
+    expect(answer).to_contain_text("1. Senior Credit Risk Analyst: fits")
+    answer.locator("summary").click()
+    expect(answer.locator(".cite-head").first).to_contain_text("Senior Credit Risk Analyst")
+
+
 def test_inline_widget_and_abstention(page: Page, allowed_host: str) -> None:
     page.goto(allowed_host + "/index.html", wait_until="load")
     inline = inline_widget(page).locator("section.panel")
