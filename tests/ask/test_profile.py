@@ -17,7 +17,9 @@ def test_degree_level_field_years_skills_and_title() -> None:
 
 
 def test_a_background_across_turns_adds_up_and_the_later_figure_of_years_counts() -> None:
-    p = read_profile(["I have a PhD in physics", "I've worked 2 years in a lab", "now 4 years in total", "I also know SQL"])
+    p = read_profile(
+        ["I have a PhD in physics", "I've worked 2 years in a lab", "now 4 years in total", "I also know SQL"]
+    )
     assert p.level == "doctorate" and p.fields == ("physics",)
     assert p.years == 4 and "SQL" in p.skills
 

@@ -323,5 +323,7 @@ def test_match_refuses_bad_input_with_a_reason(url: str, body: dict, status: int
 
 
 def test_match_from_a_page_of_another_origin_is_refused(url: str) -> None:
-    r = httpx.post(f"{url}/api/match", json={"background": "I know SQL"}, headers={"Origin": "https://evil.example.net"})
+    r = httpx.post(
+        f"{url}/api/match", json={"background": "I know SQL"}, headers={"Origin": "https://evil.example.net"}
+    )
     assert r.status_code == 403

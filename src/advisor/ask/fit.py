@@ -30,6 +30,7 @@ UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 LEXICAL_WEIGHT = 0.2
 CANDIDATES = 20  # roles checked point by point, by meaning first
+PRESELECT = 150  # roles whose every unit is scored, by their centroids first
 # What each requirement point adds to (or takes from) a role's score.
 BONUS = {
     "degree": (0.04, -0.10),
@@ -46,6 +47,7 @@ DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it
 FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
 RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
 MAX_NAMED = 5
+SHARED = 3  # a line this many roles' documents say word for word is boilerplate
 UNSAID = "you did not mention "
 _GENERIC = frozenset(content_stems("degree field related science studies engineering major technical relevant"))
 _PAY_KIND = re.compile(r"^pay\.|^demand\.")
@@ -86,6 +88,7 @@ class _Roles:
     idf: dict[str, float]
     aliases: list[frozenset[str]] = field(default_factory=list)
     titles: np.ndarray | None = None  # the roles' titles embedded, on first need
+    centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # mean unit, per role
 
 
 class FitRanker:
@@ -141,9 +144,19 @@ class FitRanker:
         if self._laid_out is not None:
             return self._laid_out
         ev = self.evidence
-        names, order, starts, stems = [], [], [], []
+        # A line many documents share word for word (a job zone's description) says nothing of one role's work.
+        said_by: dict[str, set[str]] = {}
         for role in self.role_names:
-            positions = [i for i in ev.positions(role).tolist() if _about_work(ev, i)]
+            for i in ev.positions(role).tolist():
+                said_by.setdefault(ev.units[i].text, set()).add(role)
+        names: list[str] = []
+        order: list[int] = []
+        starts: list[int] = []
+        stems: list[frozenset[str]] = []
+        for role in self.role_names:
+            positions = [
+                i for i in ev.positions(role).tolist() if _about_work(ev, i) and len(said_by[ev.units[i].text]) < SHARED
+            ]
             if not positions:
                 continue
             names.append(role)
@@ -158,7 +171,10 @@ class FitRanker:
         index = np.asarray(order, dtype=np.int64)
         vectors = np.ascontiguousarray(ev.vectors[index]) if len(index) else np.zeros((0, 1), np.float32)
         aliases = [frozenset(_title_key(a) for a in (r, *self.alias_names.get(r, ()))) for r in names]
-        self._laid_out = _Roles(names, index, np.asarray(starts, dtype=np.int64), vectors, stems, idf, aliases)
+        bounds = np.asarray(starts, dtype=np.int64)
+        centroids = np.add.reduceat(vectors, bounds, axis=0) if len(bounds) else np.zeros((0, 1), np.float32)
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+        self._laid_out = _Roles(names, index, bounds, vectors, stems, idf, aliases, None, centroids.astype(np.float32))
         return self._laid_out
 
     def _meaning(self, profile: Profile, laid: _Roles) -> tuple[np.ndarray, dict[int, tuple[float, int, str]]]:
@@ -168,21 +184,32 @@ class FitRanker:
         texts = [t for t, _w in pieces]
         weights = np.asarray([w for _t, w in pieces], dtype=np.float32)
         vectors = self.embed(texts)
-        sims = vectors @ laid.vectors.T  # pieces x units
-        per_role = np.maximum.reduceat(sims, laid.starts, axis=1)  # pieces x roles: the best unit of each role
-        units = (weights @ per_role) / weights.sum()
         titles = self._title_scores(profile, texts, vectors, laid)
         lexical = self._lexical(profile, laid)
+        # First by each role's centroid (cheap), then by its best unit for the roles that could be near the top:
+        # the units of every role are too many to score for each background within the time asked.
+        rough = UNIT_WEIGHT * ((weights @ (vectors @ laid.centroids.T)) / weights.sum())
+        rough += TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
+        chosen = np.sort(np.argsort(-rough)[:PRESELECT]) if len(rough) > PRESELECT else np.arange(len(rough))
+        ends = np.append(laid.starts[1:], len(laid.order))
+        spans = [np.arange(laid.starts[r], ends[r]) for r in chosen.tolist()]
+        columns = np.concatenate(spans)
+        offsets = np.cumsum([0, *(len(x) for x in spans[:-1])])
+        sims = vectors @ laid.vectors[columns].T  # pieces x the chosen roles' units
+        per_role = np.maximum.reduceat(sims, offsets, axis=1)  # pieces x chosen roles: each one's best unit
+        units = np.full(len(laid.names), -1.0, dtype=np.float32)
+        units[chosen] = (weights @ per_role) / weights.sum()
         meaning = UNIT_WEIGHT * units + TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
         # Where each role's best unit for the best-matching piece is: shown as the work that relates.
         best_piece = np.argmax(per_role * weights[:, None], axis=0)
+        where = {int(r): k for k, r in enumerate(chosen.tolist())}
         best_units: dict[int, tuple[float, int, str]] = {}
         for r in np.argsort(-meaning)[:CANDIDATES].tolist():
-            p = int(best_piece[r])
-            start = int(laid.starts[r])
-            end = int(laid.starts[r + 1]) if r + 1 < len(laid.starts) else len(laid.order)
+            k = where[r]
+            p = int(best_piece[k])
+            start, end = int(offsets[k]), int(offsets[k]) + len(spans[k])
             j = start + int(np.argmax(sims[p, start:end]))
-            best_units[r] = (float(sims[p, j]), int(laid.order[j]), texts[p])
+            best_units[r] = (float(sims[p, j]), int(laid.order[columns[j]]), texts[p])
         return meaning, best_units
 
     def _title_scores(self, profile: Profile, texts: list[str], vectors: np.ndarray, laid: _Roles) -> np.ndarray:
@@ -231,7 +258,9 @@ class FitRanker:
         points += _certification_points(profile, facts, self.evidence)
         related = best_units.get(r)
         if related is not None and related[0] >= RELATED_FLOOR and all(p.position != related[1] for p in points):
-            said = f"close to what you said: {related[2]}" if len(related[2]) <= 60 else "close to the work you describe"
+            said = (
+                f"close to what you said: {related[2]}" if len(related[2]) <= 60 else "close to the work you describe"
+            )
             points.append(Point(MATCHES, "work", related[1], said))
         return points
 
@@ -433,6 +462,6 @@ def _certification_points(profile: Profile, facts: Sequence[tuple[int, Fact]], e
         for i, _f in stated:
             if stems and stems <= evidence.stems[i]:
                 return [Point(MATCHES, "certification", i, f"you hold {cert}")]
-    i, fact = stated[0]
+    i = stated[0][0]
     said = f"you named {', '.join(profile.certifications)}" if profile.certifications else "you did not mention any"
     return [Point(NOT_KNOWN, "certification", i, said)]

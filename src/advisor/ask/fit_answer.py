@@ -12,7 +12,8 @@ from typing import Any
 from ..records import Answer
 from .answering import Citing, display
 from .evidence import Evidence
-from .fit import MATCHES, MISSING, NOT_KNOWN, UNSAID as _UNSAID, Point, RoleFit
+from .fit import MATCHES, MISSING, NOT_KNOWN, Point, RoleFit
+from .fit import UNSAID as _UNSAID
 from .profile import Profile
 
 FIT_LEAD = "Roles that fit your background"

@@ -36,11 +36,17 @@ _DEGREE = (
      r"|(?<=a )[a-z]+(?: [a-z]+)? degree\b|(?<=my )[a-z]+(?: [a-z]+)? degree\b"),
 )  # fmt: skip
 _DEGREES = [(level, re.compile(rf"\b(?:{pattern})", re.I)) for level, pattern in _DEGREE]
-_NO_DEGREE = re.compile(r"\b(no|without an?|(?:don't|do not|never) (?:have|had|got) an?|never (?:got|finished|completed) (?:a|my)|didn't (?:get|finish) a)\s+"
-                        r"(college |university )?degree\b|\bdropped out of (college|university)\b", re.I)  # fmt: skip
+_NO_DEGREE = re.compile(
+    r"\b(no|without an?|(?:don't|do not|never) (?:have|had|got) an?|never (?:got|finished|completed) (?:a|my)|"
+    r"didn't (?:get|finish) a)\s+(college |university )?degree\b|\bdropped out of (college|university)\b",
+    re.I,
+)
 # What a degree is in: "PhD in physics", "master's degree in computer science from MIT".
-_FIELD_AFTER = re.compile(r"^\s*(?:degree\s+)?(?:in|of)\s+((?:[a-z][\w&+-]*)(?:\s+(?!from\b|at\b|and\b|with\b|"
-                          r"but\b|since\b|where\b|which\b|who\b|then\b|so\b|i\b)[a-z][\w&+-]*){0,3})", re.I)  # fmt: skip
+_FIELD_AFTER = re.compile(
+    r"^\s*(?:degree\s+)?(?:in|of)\s+((?:[a-z][\w&+-]*)(?:\s+(?!from\b|at\b|and\b|with\b|but\b|since\b|where\b"
+    r"|which\b|who\b|then\b|so\b|i\b)[a-z][\w&+-]*){0,3})",
+    re.I,
+)
 _FIELD_BEFORE = re.compile(r"\b(?:an?|my)\s+((?:[a-z][\w&+-]*\s+){1,3})(?:degree|major)\b", re.I)
 _NUMBER_WORDS = {
     w: n
@@ -107,10 +113,10 @@ _CLAUSE_END = re.compile(
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|,\s*(?=(?:which|what|where|how|can|could|should|would)\b)", re.I)
 # A field of work: "a finance background", "a background in finance", "coming from marketing".
 _AREA = re.compile(
-    r"\b(?:an?|my)\s+((?:[a-z][\w&+-]*\s+){1,3})background\b|\bbackground\s+(?:is\s+)?in\s+([a-z][\w&+ -]{2,40}?)"
-    + _STOP.replace("(?=", "(?=\\s*(?:$|").rstrip(")") + "))"
-    + r"|\b(?:coming|come|switching|moving)\s+from\s+(?:an?\s+)?([a-z][\w&+-]*(?:\s+(?!background)[a-z][\w&+-]*)?)(?=\s+"
-    r"(?:background|world|industry|side|sector)|[,.;!?]|$)",
+    r"\b(?:an?|my)\s+((?:[a-z][\w&+-]*\s+){1,3})background\b"
+    r"|\bbackground\s+(?:is\s+)?in\s+([a-z][\w&+-]*(?:\s+(?!and\b|but\b|with\b|so\b|i\b)[a-z][\w&+-]*){0,2})"
+    r"|\b(?:coming|come|switching|moving)\s+from\s+(?:an?\s+)?([a-z][\w&+-]*(?:\s+(?!background)[a-z][\w&+-]*)?)"
+    r"(?=\s+(?:background|world|industry|side|sector)|[,.;!?]|$)",
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|i'd|my|me|myself)\b", re.I)
@@ -306,7 +312,9 @@ def _titles(text: str) -> list[str]:
             continue
         if " " not in title and title.lower().endswith("ing"):  # "I'm coming from ...", "I was working"
             continue
-        if re.search(r"\b(years?|experience|degree|interested|graduate|student)\b|(?:certified|licensed)$", title, re.I):
+        if re.search(
+            r"\b(years?|experience|degree|interested|graduate|student)\b|(?:certified|licensed)$", title, re.I
+        ):
             continue
         out.append(title)
     return out

@@ -116,7 +116,9 @@ class AskResponse(BaseModel):
 
 
 class DegreeOut(BaseModel):
-    level: str = Field(description='"doctorate", "master", "bachelor", "associate", "certificate", "high school", "none".')
+    level: str = Field(
+        description='"doctorate", "master", "bachelor", "associate", "certificate", "high school", "none".'
+    )
     field: str
 
 

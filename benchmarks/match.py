@@ -1,0 +1,117 @@
+"""Role fit speed: `python -m benchmarks.match --onet-index DIR [--rounds R] [--out FILE]`.
+
+Times Advisor.match end to end (reading the background, embedding what it says with the query cache off,
+scoring every role, checking the best ones point by point, the cited reply) on a set of backgrounds, on the
+product index and on an index of the 1,016 imported O*NET roles. Rounds of the two indexes are interleaved and
+medians of the per-round percentiles reported, since the machine is shared and noisy; the CPU flags that decide
+the embedding speed are printed beside the figures. Not a test: nothing here asserts a time.
+
+Target (issue #15): `advisor match` p95 <= 50 ms on the 1,016 O*NET roles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from advisor import Advisor, Settings
+from advisor.indexing.build import build
+
+from .answering import ROOT, advisor_for, cpu_flags
+
+TARGETS = {"product": {"p95_ms": 50.0}, "onet": {"p95_ms": 50.0}}
+BACKGROUNDS = [
+    "I have a PhD in physics, which role suits me?",
+    "I have a bachelor's degree in computer science and 3 years as a cloud engineer; I know AWS, Terraform and Python.",
+    "I'm a pastry chef with 12 years in bakeries. Which job fits me?",
+    "Master's in statistics, 3 years analysing survey data with R and SAS. Which role fits me?",
+    "I'm a licensed electrician with 8 years installing wiring in buildings. Which job suits me?",
+    "I'm a CPA with a degree in accounting and 5 years preparing financial statements and audits.",
+    "I build websites with HTML, CSS and JavaScript, 3 years freelance. Which role fits me?",
+    "I teach third grade, have a bachelor's in education and 10 years in the classroom. Which roles fit me?",
+    "I have a CDL and drove long-haul trucks for 7 years. What jobs fit me?",
+    "im coming from a finance background, which of the roles fits me",
+    "I optimize deep learning workloads on GPUs and profile kernels with CUDA; master's in computer engineering.",
+    "RF engineer, bachelor's in electrical engineering, 9 years designing satellite communication links.",
+]
+
+
+def templated(advisor: Advisor, every: int = 23) -> list[str]:
+    """Backgrounds naming a spread of the index's roles (every n-th title) as past work."""
+    out = []
+    for n, role in enumerate(advisor.roles[::every]):
+        template = (
+            "I worked as {} for {} years and have a bachelor's degree",
+            "{} years of experience as {}, which role fits me?",
+            "I'm interested in {} work and have {} years in a related job",
+        )[n % 3]
+        title, years = role.lower(), 2 + n % 9
+        out.append(template.format(title, years) if n % 3 != 1 else template.format(years, title))
+    return out
+
+
+def one_round(advisor: Advisor, backgrounds: list[str]) -> list[float]:
+    times = []
+    for background in backgrounds:
+        start = time.perf_counter()
+        advisor.match(background)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.match", description=__doc__.splitlines()[0])
+    parser.add_argument("--onet-index", type=Path, help="an index of the imported O*NET roles (advisor import onet)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved repetitions (medians of percentiles)")
+    parser.add_argument("--out", type=Path, help="write the figures as JSON")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index = Path(tmp) / "index"
+        build(replace(Settings.from_env(), corpus_dir=ROOT / "corpus", index_dir=index))
+        indexes = {"product": (advisor_for(index), BACKGROUNDS)}
+        if args.onet_index:
+            onet = advisor_for(args.onet_index)
+            indexes["onet"] = (onet, BACKGROUNDS + templated(onet))
+        for advisor, backgrounds in indexes.values():
+            one_round(advisor, backgrounds[:3])  # warm: the model, the roles laid out, the title vectors
+        rounds: dict[str, list[list[float]]] = {name: [] for name in indexes}
+        for _ in range(args.rounds):
+            for name, (advisor, backgrounds) in indexes.items():
+                rounds[name].append(one_round(advisor, backgrounds))
+
+    result: dict[str, Any] = {"cpu_flags": cpu_flags(), "rounds": args.rounds}
+    for name, per_round in rounds.items():
+        p50 = statistics.median(float(np.percentile(r, 50)) * 1000 for r in per_round)
+        p95 = statistics.median(float(np.percentile(r, 95)) * 1000 for r in per_round)
+        roles = len(indexes[name][0].roles)
+        result[name] = {
+            "backgrounds": len(per_round[0]),
+            "roles": roles,
+            "p50_ms": round(p50, 2),
+            "p95_ms": round(p95, 2),
+        }
+    print(f"CPU flags: {result['cpu_flags']}; {args.rounds} interleaved rounds, medians of per-round percentiles")
+    for name in rounds:
+        figures = result[name]
+        targets = ", ".join(f"{k} <= {v:g}" for k, v in TARGETS[name].items())
+        print(
+            f"  {name:<8} Advisor.match over {figures['backgrounds']} backgrounds, {figures['roles']} roles: "
+            f"p50 {figures['p50_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms   (target {targets})"
+        )
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
