@@ -39,7 +39,7 @@ BONUS = {
     "experience": (0.03, -0.04),
     "skills": (0.03, 0.0),  # per skill, up to MAX_SKILLS_BONUS
     "certification": (0.04, 0.0),
-    "title": (0.08, 0.0),
+    "title": (0.2, 0.0),  # shared among the roles that have the title
 }
 MAX_SKILLS_BONUS = 0.12
 FIT_FLOOR = 0.42  # below this score no role fits well (calibrated on the dev backgrounds)
@@ -47,6 +47,7 @@ DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it
 FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
 RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
 MAX_NAMED = 5
+COMMON_NAME_ROLES, COMMON_NAME_SHARE = 5, 0.1  # a name more documents than both of these use is boilerplate
 SHARED = 3  # a line this many roles' documents say word for word is boilerplate
 UNSAID = "you did not mention "
 _GENERIC = frozenset(content_stems("degree field related science studies engineering major technical relevant"))
@@ -59,6 +60,7 @@ class Point:
     aspect: str  # degree | preferred degree | field of study | experience | skills | certification | title | work
     position: int  # the unit that states the requirement
     note: str = ""  # how the person's background compares ("you said 3"), "" when the quote says it all
+    weight: float = 1.0  # how much of its aspect's bonus it earns (a title several roles have: a share)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class _Roles:
     idf: dict[str, float]
     aliases: list[frozenset[str]] = field(default_factory=list)
     titles: np.ndarray | None = None  # the roles' titles embedded, on first need
+    by_title: dict[str, tuple[int, ...]] = field(default_factory=dict)  # title key -> roles with that title
+    boilerplate: frozenset[str] = frozenset()  # names (lower case) too many roles' documents use
     centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # mean unit, per role
 
 
@@ -118,8 +122,10 @@ class FitRanker:
         laid = self._layout()
         if profile.empty or not laid.names:
             return []
-        meaning, best_units = self._meaning(profile, laid)
-        candidates = np.argsort(-meaning)[:CANDIDATES].tolist()
+        # Roles that have a title the person worked under are checked whatever their meaning score.
+        titled = sorted({r for t in profile.titles for r in laid.by_title.get(_title_key(t), ())})
+        meaning, best_units = self._meaning(profile, laid, titled)
+        candidates = list(dict.fromkeys([*np.argsort(-meaning)[:CANDIDATES].tolist(), *titled]))
         fits = []
         for r in candidates:
             role = laid.names[r]
@@ -174,10 +180,24 @@ class FitRanker:
         bounds = np.asarray(starts, dtype=np.int64)
         centroids = np.add.reduceat(vectors, bounds, axis=0) if len(bounds) else np.zeros((0, 1), np.float32)
         centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
-        self._laid_out = _Roles(names, index, bounds, vectors, stems, idf, aliases, None, centroids.astype(np.float32))
+        uses: dict[str, int] = {}
+        for role in names:
+            for name in {f.value.lower() for _i, f in self.facts_of(role) if f.kind in ("named", "education.field")}:
+                uses[name] = uses.get(name, 0) + 1
+        common = frozenset(n for n, c in uses.items() if c > max(COMMON_NAME_ROLES, COMMON_NAME_SHARE * len(names)))
+        by_title: dict[str, list[int]] = {}
+        for r, keys in enumerate(aliases):
+            for key in keys:
+                by_title.setdefault(key, []).append(r)
+        titled = {k: tuple(v) for k, v in by_title.items()}
+        self._laid_out = _Roles(
+            names, index, bounds, vectors, stems, idf, aliases, None, titled, common, centroids.astype(np.float32)
+        )
         return self._laid_out
 
-    def _meaning(self, profile: Profile, laid: _Roles) -> tuple[np.ndarray, dict[int, tuple[float, int, str]]]:
+    def _meaning(
+        self, profile: Profile, laid: _Roles, titled: Sequence[int] = ()
+    ) -> tuple[np.ndarray, dict[int, tuple[float, int, str]]]:
         """Each role's closeness to the background, and for each role the unit closest to something the person
         said (its similarity, its position, what was said)."""
         pieces = _pieces(profile)
@@ -190,7 +210,7 @@ class FitRanker:
         # the units of every role are too many to score for each background within the time asked.
         rough = UNIT_WEIGHT * ((weights @ (vectors @ laid.centroids.T)) / weights.sum())
         rough += TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
-        chosen = np.sort(np.argsort(-rough)[:PRESELECT]) if len(rough) > PRESELECT else np.arange(len(rough))
+        chosen = np.unique(np.concatenate([np.argsort(-rough)[:PRESELECT], np.asarray(titled, dtype=np.int64)]))
         ends = np.append(laid.starts[1:], len(laid.order))
         spans = [np.arange(laid.starts[r], ends[r]) for r in chosen.tolist()]
         columns = np.concatenate(spans)
@@ -204,7 +224,7 @@ class FitRanker:
         best_piece = np.argmax(per_role * weights[:, None], axis=0)
         where = {int(r): k for k, r in enumerate(chosen.tolist())}
         best_units: dict[int, tuple[float, int, str]] = {}
-        for r in np.argsort(-meaning)[:CANDIDATES].tolist():
+        for r in dict.fromkeys([*np.argsort(-meaning)[:CANDIDATES].tolist(), *titled]):
             k = where[r]
             p = int(best_piece[k])
             start, end = int(offsets[k]), int(offsets[k]) + len(spans[k])
@@ -248,7 +268,12 @@ class FitRanker:
     def _points(
         self, profile: Profile, role: str, r: int, laid: _Roles, best_units: Mapping[int, tuple[float, int, str]]
     ) -> list[Point]:
-        facts = self.facts_of(role)
+        # Names most documents use ("O*NET", "None" in a table of answers) are the documents' frame, not skills.
+        facts = [
+            (i, f)
+            for i, f in self.facts_of(role)
+            if f.kind not in ("named", "education.field") or f.value.lower() not in laid.boilerplate
+        ]
         points: list[Point] = []
         points += self._title_points(profile, role, r, laid)
         points += _degree_points(profile, facts)
@@ -272,7 +297,8 @@ class FitRanker:
         # The unit that names the title: the alternate titles line, else the document's first unit.
         positions = laid.order[laid.starts[r] : _end(laid, r)].tolist()
         naming = next((i for i in positions if hit.lower() in self.evidence.units[i].text.lower()), positions[0])
-        return [Point(MATCHES, "title", naming, f"you worked as {hit}")]
+        share = 1.0 / len(laid.by_title.get(_title_key(hit), (r,)))
+        return [Point(MATCHES, "title", naming, f"you worked as {hit}", share)]
 
 
 def _fits(fit: RoleFit) -> bool:
@@ -342,7 +368,7 @@ def _adjustment(points: Sequence[Point]) -> float:
             if p.status == MATCHES:
                 skills += gain * max(1, p.note.count(",") + 1)
             continue
-        total += gain if p.status == MATCHES else loss if p.status == MISSING else 0.0
+        total += p.weight * (gain if p.status == MATCHES else loss if p.status == MISSING else 0.0)
     return total + min(skills, MAX_SKILLS_BONUS)
 
 

@@ -126,6 +126,7 @@ _BACKGROUND_WORDS = re.compile(
     r"interested|passionate|enjoy|love)\b",
     re.I,
 )
+MIN_STATEMENT_WORDS = 5  # "In my job I grade students' work" describes a background; "I see" does not
 _FIT_ASK = re.compile(
     r"\b(?:(?:fits?|suits?|suited|matche?s?|right|best|good|ideal)\s+(?:for\s+)?(?:me|my\s+\w+|someone|a\s+person"
     r"|people)\b"
@@ -166,7 +167,13 @@ class Profile:
 
     @property
     def empty(self) -> bool:
-        return not (self.degrees or self.years is not None or self.skills or self.titles or self.certifications
+        """Nothing said about themselves: no fact read, nor a description of their work in a few words."""
+        return not self.stated and len(" ".join(self.statements).split()) < MIN_STATEMENT_WORDS
+
+    @property
+    def stated(self) -> bool:
+        """Whether a degree, years, a skill, a title, a certification, an interest or a field was read."""
+        return bool(self.degrees or self.years is not None or self.skills or self.titles or self.certifications
                     or self.interests or self.areas)  # fmt: skip
 
     @property
@@ -208,7 +215,7 @@ def asks_for_fit(text: str) -> bool:
 
 def describes_self(text: str) -> bool:
     """Whether a message tells something about the person's own background ("I also know SQL")."""
-    return bool(_FIRST_PERSON.search(text)) and bool(_BACKGROUND_WORDS.search(text) or not read_profile([text]).empty)
+    return bool(_FIRST_PERSON.search(text)) and bool(_BACKGROUND_WORDS.search(text) or read_profile([text]).stated)
 
 
 def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
