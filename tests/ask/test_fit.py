@@ -9,6 +9,12 @@ import pytest
 
 from advisor import Advisor
 from advisor.ask.fit import FIT_FLOOR
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
+from advisor.ingest.onet import import_onet
+
+from ..conftest import make_settings
+from ..onet_fixture import write_onet, write_wages
 
 CLOUD = "I've spent 6 years running AWS and Azure infrastructure with Terraform and Kubernetes, which role fits me?"
 
@@ -101,3 +107,33 @@ def test_a_fit_question_without_any_background_asks_for_it(advisor: Advisor) -> 
 def test_questions_about_a_role_are_still_answered_as_before(advisor: Advisor) -> None:
     answer = advisor.ask("What degree does a Senior Cloud Engineer need?")
     assert answer.act == "answer" and "Bachelor's degree" in answer.text
+
+
+@pytest.fixture(scope="module")
+def onet_advisor(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    """Four occupations imported from O*NET-format files (tests/onet_fixture.py) and indexed."""
+    folder = tmp_path_factory.mktemp("onet-fit")
+    import_onet(write_onet(folder / "onet"), folder / "roles", write_wages(folder / "wages.xlsx"))
+    settings = make_settings(folder / "roles", folder / "index")
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+def test_onet_education_is_compared_and_cited(onet_advisor: Advisor) -> None:
+    report = onet_advisor.match_report(
+        "I have an associate degree in nursing and 5 years as a nurse caring for patients"
+    )
+    assert report.answer.ranking[:1] == ("Registered Nurses",)
+    nurses = report.fits[0]
+    degree = next(p for p in nurses.points if p.aspect == "degree")
+    # O*NET's most common level for nurses is a bachelor's degree: an associate degree is below it.
+    assert degree.status == "missing"
+    quote, n = report.quotes[degree.position]
+    assert "Most common required level of education: Bachelor's Degree" in quote
+    assert "Bachelor's Degree (56% of respondents)" in next(c.text for c in report.answer.citations if c.n == n)
+
+
+def test_onet_alternate_title_finds_its_occupation(onet_advisor: Advisor) -> None:
+    report = onet_advisor.match_report("I've been a voice over artist for 6 years. Which job suits me?")
+    assert report.answer.ranking[:1] == ("Actors",)
+    assert any(p.aspect == "title" and p.status == "matches" for p in report.fits[0].points)

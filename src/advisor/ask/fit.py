@@ -269,10 +269,14 @@ class FitRanker:
         self, profile: Profile, role: str, r: int, laid: _Roles, best_units: Mapping[int, tuple[float, int, str]]
     ) -> list[Point]:
         # Names most documents use ("O*NET", "None" in a table of answers) are the documents' frame, not skills.
+        facts = self.facts_of(role)
+        # Names in a line that states a degree or years are fields or a table's words ("None", "O*NET"), not tools.
+        stating = {i for i, f in facts if f.kind == "experience.years" or f.kind.startswith("education.")}
         facts = [
             (i, f)
-            for i, f in self.facts_of(role)
-            if f.kind not in ("named", "education.field") or f.value.lower() not in laid.boilerplate
+            for i, f in facts
+            if f.kind not in ("named", "education.field")
+            or (f.value.lower() not in laid.boilerplate and (f.kind != "named" or i not in stating))
         ]
         points: list[Point] = []
         points += self._title_points(profile, role, r, laid)
