@@ -92,6 +92,7 @@ class _Roles:
     titles: np.ndarray | None = None  # the roles' titles embedded, on first need
     by_title: dict[str, tuple[int, ...]] = field(default_factory=dict)  # title key -> roles with that title
     boilerplate: frozenset[str] = frozenset()  # names (lower case) too many roles' documents use
+    not_work: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # 1 for lines on growth or pay
     centroids: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))  # mean unit, per role
 
 
@@ -190,9 +191,11 @@ class FitRanker:
             for key in keys:
                 by_title.setdefault(key, []).append(r)
         titled = {k: tuple(v) for k, v in by_title.items()}
+        not_work = np.asarray([float(bool(ev.intents[i] & {"growth", "pay"})) for i in order], dtype=np.float32)
         self._laid_out = _Roles(
-            names, index, bounds, vectors, stems, idf, aliases, None, titled, common, centroids.astype(np.float32)
-        )
+            names, index, bounds, vectors, stems, idf, aliases, None, titled, common, not_work,
+            centroids.astype(np.float32),
+        )  # fmt: skip
         return self._laid_out
 
     def _meaning(
@@ -228,7 +231,8 @@ class FitRanker:
             k = where[r]
             p = int(best_piece[k])
             start, end = int(offsets[k]), int(offsets[k]) + len(spans[k])
-            j = start + int(np.argmax(sims[p, start:end]))
+            # The line shown as related work says what the work is: not where it leads (career path) or pays.
+            j = start + int(np.argmax(sims[p, start:end] - laid.not_work[columns[start:end]]))
             best_units[r] = (float(sims[p, j]), int(laid.order[columns[j]]), texts[p])
         return meaning, best_units
 
