@@ -137,3 +137,14 @@ def test_onet_alternate_title_finds_its_occupation(onet_advisor: Advisor) -> Non
     report = onet_advisor.match_report("I've been a voice over artist for 6 years. Which job suits me?")
     assert report.answer.ranking[:1] == ("Actors",)
     assert any(p.aspect == "title" and p.status == "matches" for p in report.fits[0].points)
+
+
+def test_the_role_asked_about_is_shown_even_when_others_fit_better(advisor: Advisor) -> None:
+    plain = advisor.match_report("I've spent 6 years running AWS and Azure infrastructure with Terraform")
+    assert "Senior Communications Systems Engineer" not in [f.role for f in plain.fits]
+    answer = advisor.ask(
+        "I've spent 6 years running AWS and Azure infrastructure with Terraform; am I a fit for senior communications systems engineer?"
+    )
+    assert answer.act == "fit" and answer.ranking[:1] == ("Senior Cloud Engineer",)
+    assert "**3. Senior Communications Systems Engineer**: does not fit well" in answer.text
+    assert "Senior Communications Systems Engineer" not in answer.ranking

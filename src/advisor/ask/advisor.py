@@ -502,9 +502,14 @@ class Advisor:
         return self.match_report(background, history, limit).answer
 
     def match_report(
-        self, background: str, history: Sequence[dict[str, Any]] | None = None, limit: int = 3
+        self,
+        background: str,
+        history: Sequence[dict[str, Any]] | None = None,
+        limit: int = 3,
+        pinned: Sequence[str] = (),
     ) -> FitReport:
-        """match(), with what was read from the background and every point of the roles shown."""
+        """match(), with what was read from the background and every point of the roles shown; pinned: roles to
+        show whatever their rank (the ones the person asked about)."""
         if not isinstance(limit, int) or not 1 <= limit <= 20:
             raise BadQuestionError("limit must be a whole number from 1 to 20.")
         if isinstance(background, str) and not background.strip():
@@ -517,7 +522,8 @@ class Advisor:
         if profile.empty:
             answer = ask_background()
             return FitReport(profile, (), answer, {})
-        report = fit_answer(profile, self._fit_ranker().rank(profile, limit), self.evidence, self.citing, limit)
+        ranked = self._fit_ranker().rank(profile, limit, pinned)
+        report = fit_answer(profile, ranked, self.evidence, self.citing, limit)
         return replace(report, answer=self.answer(Plan(Query(background, None, "requirements"), report.answer)))
 
     def _is_fit_turn(self, question: str, history: Sequence[dict[str, Any]] | None) -> bool:
@@ -537,7 +543,9 @@ class Advisor:
         return bool(asked) and asks_for_fit(asked[-1])
 
     def _plan_fit(self, question: str, history: Sequence[dict[str, Any]] | None) -> Plan:
-        report = self.match_report(question, history)
+        # "Am I a fit for Senior Cloud Engineer?": that role is shown whatever its rank.
+        asked = self.resolver.named_roles(question) if asks_for_fit(question) else []
+        report = self.match_report(question, history, pinned=asked)
         query = Query(question, None, "requirements")
         chunks = self.citing.chunks
         return Plan(query, report.answer, tuple(Hit(chunks[c.chunk_id], c.score) for c in report.answer.citations))

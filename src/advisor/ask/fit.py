@@ -117,14 +117,15 @@ class FitRanker:
         self._laid_out: _Roles | None = None
         self._known: frozenset[str] | None = None
 
-    def rank(self, profile: Profile, limit: int = 3) -> list[RoleFit]:
-        """Every role with a document, best first; the first CANDIDATES of them (by meaning) are checked point by
-        point, and the first `limit` of the result carry their points."""
+    def rank(self, profile: Profile, limit: int = 3, pinned: Sequence[str] = ()) -> list[RoleFit]:
+        """The roles close enough to be checked (the first CANDIDATES by meaning), checked point by point, best
+        first. pinned: roles the person asked about ("am I a fit for X?"), kept within the first `limit`."""
         laid = self._layout()
         if profile.empty or not laid.names:
             return []
-        # Roles that have a title the person worked under are checked whatever their meaning score.
-        titled = sorted({r for t in profile.titles for r in laid.by_title.get(_title_key(t), ())})
+        # Roles that have a title the person worked under, or that they named, are checked whatever their meaning.
+        named = [laid.names.index(r) for r in pinned if r in laid.names]
+        titled = sorted({r for t in profile.titles for r in laid.by_title.get(_title_key(t), ())} | set(named))
         meaning, best_units = self._meaning(profile, laid, titled)
         candidates = list(dict.fromkeys([*np.argsort(-meaning)[:CANDIDATES].tolist(), *titled]))
         fits = []
@@ -135,9 +136,15 @@ class FitRanker:
             fits.append(RoleFit(role, round(score, 4), round(float(meaning[r]), 4), tuple(points)))
         fits.sort(key=lambda f: -f.score)
         top = fits[0].score if fits else 0.0
-        return [
+        judged = [
             RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f)) for f in fits
         ]
+        asked = [f for f in judged if f.role in pinned]
+        shown = [f for f in judged[:limit] if f.role not in pinned][: max(0, limit - len(asked))]
+        if not asked or all(f in judged[:limit] for f in asked):
+            return judged
+        rest = [f for f in judged if f not in shown and f not in asked]
+        return sorted([*shown, *asked], key=lambda f: -f.score) + rest
 
     def known_names(self) -> frozenset[str]:
         """The tools and skills the documents name, lower case: what a person's message is searched for."""
