@@ -63,3 +63,8 @@ def test_questions_about_roles_are_not_fit_questions(text: str) -> None:
 def test_more_background_is_told_from_a_question() -> None:
     assert describes_self("I also know SQL")
     assert not describes_self("What about the pay?")
+
+
+def test_what_someone_says_they_lack_is_not_a_skill() -> None:
+    p = read_profile(["I don't know Python, but I use SQL every day"], known={"python", "sql"})
+    assert [s.lower() for s in p.skills] == ["sql"]

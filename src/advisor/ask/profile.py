@@ -106,7 +106,7 @@ _FILLER = re.compile(
 # Where a mention ends: the person goes on to say something else.
 _CLAUSE_END = re.compile(
     r"\s+(?:which|what|where|who|how|should|could|would|can|do|does|is|are|am|was|were|for\s+(?:\d|a\b)|have|has|"
-    r"had|with\s+(?:a|an|\d)\b|"
+    r"had|with\s+(?:a|an|\d)\b|every\s+\w+|daily|weekly|regularly|at\s+work|a\s+lot|too|as\s+well|professionally|"
     r"i\b|i'm\b|i've\b|my\b|but\b|so\b|because\b|since\b|now\b)\b.*$",
     re.I,
 )
@@ -246,15 +246,17 @@ def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profil
             years = stated if years is None or stated[0] >= years[0] or "now" in text.lower() else years
         for items, table in (
             (_titles(text), titles),
-            (_listed(_SKILLS, text), skills),
-            (_names(text, known), skills),
+            (_listed(_SKILLS, _affirmed(text)), skills),
+            (_names(_affirmed(text), known), skills),
             (_certifications(text), certifications),
             (_listed(_INTERESTS, text), interests),
             (_areas(text), areas),
         ):
             for item in items:
                 found = True
-                table.setdefault(item, None)
+                # "Python" and "python" are one skill: the first spelling stays.
+                if all(item.lower() != seen.lower() for seen in table):
+                    table.setdefault(item, None)
         own = [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c) and _FIRST_PERSON.search(c)]
         if found or own:
             # "I teach third grade": what the work was, in their words, even where no pattern reads it.
@@ -351,6 +353,16 @@ def _listed(pattern: re.Pattern[str], text: str) -> list[str]:
             ):
                 out.append(item)
     return out
+
+
+def _affirmed(text: str) -> str:
+    """The text without its clauses that deny something ("I don't know Python, but I use SQL" -> "but I use SQL"):
+    what someone says they lack is not a skill they have."""
+    return " ".join(c for c in _CLAUSES.split(text) if not _NEGATION.search(c))
+
+
+_CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)", re.I)
+_NEGATION = re.compile(r"\b(?:don't|do not|didn't|did not|never|haven't|have not|not|no|without|can't|cannot)\b", re.I)
 
 
 def _names(text: str, known: Collection[str]) -> list[str]:
