@@ -148,3 +148,10 @@ def test_the_role_asked_about_is_shown_even_when_others_fit_better(advisor: Advi
     assert answer.act == "fit" and answer.ranking[:1] == ("Senior Cloud Engineer",)
     assert "**3. Senior Communications Systems Engineer**: does not fit well" in answer.text
     assert "Senior Communications Systems Engineer" not in answer.ranking
+
+
+def test_a_degree_of_unsaid_level_below_what_is_asked_is_not_known_not_missing(advisor: Advisor) -> None:
+    report = advisor.match_report("I have a computer engineering degree and 6 years tuning ML inference on GPUs")
+    mlpa = next(f for f in report.fits if f.role == "ML Performance Architect")
+    degree = next(p for p in mlpa.points if p.aspect == "degree")
+    assert degree.status == "not known" and "which degree" in degree.note

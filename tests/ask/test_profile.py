@@ -68,3 +68,11 @@ def test_more_background_is_told_from_a_question() -> None:
 def test_what_someone_says_they_lack_is_not_a_skill() -> None:
     p = read_profile(["I don't know Python, but I use SQL every day"], known={"python", "sql"})
     assert [s.lower() for s in p.skills] == ["sql"]
+
+
+def test_a_degree_without_its_level_is_a_degree_whose_level_is_not_known() -> None:
+    law = read_profile(["I have a law degree and passed the bar"])
+    assert law.fields == ("law",) and law.level == "bachelor" and not law.level_said
+    studied = read_profile(["I studied civil engineering and have 4 years designing bridges"])
+    assert studied.fields == ("civil engineering",) and studied.level is None
+    assert read_profile(["I have an MBA"]).certifications == ()

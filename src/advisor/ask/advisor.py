@@ -517,7 +517,8 @@ class Advisor:
                 "The background is empty: describe your degree and field, years of experience, skills, job titles "
                 "or interests."
             )
-        messages = [*user_turns(history), self._validate(background)]
+        # Chat shorthand written out ("5 yrs xp"), so that it reads as the words it stands for.
+        messages = [spelled_out(m) for m in (*user_turns(history), self._validate(background))]
         profile = read_profile(messages, self._fit_ranker().known_names())
         if profile.empty:
             answer = ask_background()
@@ -532,6 +533,8 @@ class Advisor:
             return False
         if asks_for_fit(question):
             return True
+        if re.search(r"\b(?:me|my|i)\b", question, re.I) and asks_for_fit(self._normalize(question)):
+            return True  # "wich role sutes me"
         if not describes_self(question) or "?" in question:
             return False
         earlier = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]

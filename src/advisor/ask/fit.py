@@ -415,7 +415,10 @@ def _degree_points(profile: Profile, facts: Sequence[tuple[int, Fact]]) -> list[
         if have is None:
             out.append(Point(NOT_KNOWN, aspect, position, "you did not say your degree"))
         elif LEVELS.index(have) >= LEVELS.index(level):
-            out.append(Point(MATCHES, aspect, position, f"you have {LEVEL_WORDS[have]}"))
+            said = LEVEL_WORDS[have] if profile.level_said else "a degree"
+            out.append(Point(MATCHES, aspect, position, f"you have {said}"))
+        elif not profile.level_said:
+            out.append(Point(NOT_KNOWN, aspect, position, "you did not say which degree you have"))
         else:
             asks = "prefers" if aspect == "preferred degree" else "asks for"
             out.append(Point(MISSING, aspect, position, f"{asks} {LEVEL_WORDS[level]}; you have {LEVEL_WORDS[have]}"))

@@ -31,8 +31,10 @@ _DEGREE = (
     ("associate", r"associate'?s? degree|associate of \w+"),
     ("certificate", r"(?:post-secondary|vocational|trade school) certificate"),
     ("high school", r"high school(?: diploma)?|ged\b"),
+    # "I studied physics", "I majored in economics": a field, its level (or whether it was finished) not said.
+    ("", r"(?:studied|majored\s+in|major\s+in|graduated\s+in)(?=\s+[a-z])"),
     # "a degree in physics", "a physics degree": a degree without a level is, as people say it, a college one.
-    ("bachelor", r"(?<!master's )(?<!masters )(?<!bachelor's )(?<!associate )(?<!associate's )degree(?= in)"
+    ("degree", r"(?<!master's )(?<!masters )(?<!bachelor's )(?<!associate )(?<!associate's )degree(?= in)"
      r"|(?<=a )[a-z]+(?: [a-z]+)? degree\b|(?<=my )[a-z]+(?: [a-z]+)? degree\b"),
 )  # fmt: skip
 _DEGREES = [(level, re.compile(rf"\b(?:{pattern})", re.I)) for level, pattern in _DEGREE]
@@ -88,7 +90,7 @@ _SKILLS = re.compile(
     re.I,
 )
 _INTERESTS = re.compile(
-    r"\b(?:interested\s+in|passionate\s+about|i\s+(?:really\s+)?(?:like|love|enjoy)|i'd\s+like\s+to\s+work\s+(?:on|in|"
+    r"\b(?:interested\s+in|passionate\s+about|i\s+(?:really\s+)?(?:like|love|enjoy)|(?:likes|loves|enjoys)|i'd\s+like\s+to\s+work\s+(?:on|in|"
     r"with)|i\s+want\s+to\s+work\s+(?:on|in|with)|fascinated\s+by|curious\s+about|drawn\s+to|i'm\s+into)\s+([^.;!?]+)",
     re.I,
 )
@@ -149,6 +151,7 @@ class Degree:
     level: str  # one of LEVELS
     field: str  # what it is in ("physics"), "" when not said
     quote: str  # the words that say it
+    exact: bool = True  # False: "a law degree", "a degree in physics" (a degree, its level not said)
 
 
 @dataclass(frozen=True)
@@ -179,8 +182,13 @@ class Profile:
     @property
     def level(self) -> str | None:
         """The highest degree they state, None when they say nothing about degrees."""
-        levels = [d.level for d in self.degrees]
+        levels = [d.level for d in self.degrees if d.level]
         return max(levels, key=LEVELS.index) if levels else None
+
+    @property
+    def level_said(self) -> bool:
+        """Whether the highest degree's level was said ("a master's"), not guessed ("a law degree")."""
+        return any(d.exact for d in self.degrees if d.level == self.level)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -190,7 +198,10 @@ class Profile:
         """What was read, in a line, so the person can see (and correct) what the ranking used."""
         parts = []
         for degree in self.degrees:
-            words = LEVEL_WORDS[degree.level] if degree.level != "none" else "no degree"
+            if not degree.level:
+                parts.append(f"studied {degree.field}")
+                continue
+            words = LEVEL_WORDS[degree.level] if degree.exact else "a degree"
             parts.append(f"{words} in {degree.field}" if degree.field else words)
         if self.years is not None:
             parts.append(f"{self.years:g} years of experience")
@@ -283,15 +294,24 @@ def _degrees(text: str) -> list[Degree]:
         for found in pattern.finditer(text):
             if level == "associate" and re.search(r"\bassociate\s+(?:degree|of)\b", found.group(0), re.I) is None:
                 continue
-            after = _FIELD_AFTER.match(text[found.end() :])
+            after = _FIELD_AFTER.match(text[found.end() :]) or (
+                _STUDIED.match(text[found.end() :]) if level == "" else None
+            )
             field = _clean(after.group(1)) if after else ""
             if not field:
                 before = _FIELD_BEFORE.search(text[max(0, found.start() - 40) : found.end() + 12])
                 field = _clean(before.group(1)) if before and not _DEGREE_WORD.search(before.group(1)) else ""
-            out.append(Degree(level, field, text[found.start() : found.end() + (after.end() if after else 0)]))
+            if level == "" and not field:
+                continue
+            quote = text[found.start() : found.end() + (after.end() if after else 0)]
+            # A degree whose level is not said counts as a college degree, and is never taken as the top one.
+            out.append(Degree("bachelor" if level == "degree" else level, field, quote, exact=level != "degree"))
     return out
 
 
+_STUDIED = re.compile(
+    r"^\s+((?:[a-z][\w&+-]*)(?:\s+(?!at\b|and\b|in\b|for\b|with\b|but\b|so\b|i\b)[a-z][\w&+-]*){0,2})", re.I
+)
 _DEGREE_WORD = re.compile(r"\b(?:master|bachelor|associate|ph\.?d|doctor|college|university|four-year)", re.I)
 
 
@@ -388,6 +408,8 @@ def _certifications(text: str) -> list[str]:
     for found in _CERTIFIED.finditer(text):
         name = next((g for g in found.groups() if g and g.strip()), "")
         name = _clean(name)
+        if any(p.fullmatch(name) for _level, p in _DEGREES):
+            continue  # "I have an MBA" is a degree
         if name and not re.fullmatch(r"(?:a|an|the|my|no|any|i|I)", name):
             out.append(name)
     return out
