@@ -1,12 +1,8 @@
 """Which roles fit a person's background: every role scored by how close what the person said (titles, field,
 skills, interests) is in meaning and in words to what its document says the work is, then the best few checked
 point by point against the requirements their documents state as typed facts (degree level, field of study,
-years of experience, named tools, certifications).
-
-Each point is one of: "matches" (the person's background meets what the document asks), "missing" (it does not:
-a lower degree, fewer years) or "not known" (the document asks something the person did not mention). Every
-point carries the unit that states the requirement, so the answer quotes and cites it; nothing is said about a
-role that its document does not say.
+years of experience, named tools, certifications: ask/requirements.py). Every point carries the unit that states
+the requirement, so the answer quotes and cites it; nothing is said about a role that its document does not say.
 """
 
 from __future__ import annotations
@@ -18,12 +14,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..records import Fact, Unit
+from ..records import Fact
 from ..text.lexical import content_stems
 from .evidence import Evidence
-from .profile import LEVEL_WORDS, LEVELS, Profile
+from .profile import Profile
+from .requirements import (
+    GENERIC,
+    MATCHES,
+    MISSING,
+    NOT_KNOWN,
+    Point,
+    certification_points,
+    degree_points,
+    experience_points,
+    field_points,
+    skill_points,
+)
 
-MATCHES, MISSING, NOT_KNOWN = "matches", "missing", "not known"
 # Meaning signals, fused: the person's words against the role's units (best unit per thing said), against the
 # role's title, and the share of their rarer words the document uses.
 UNIT_WEIGHT = 0.5
@@ -46,21 +53,9 @@ FIT_FLOOR = 0.42  # below this score no role fits well (calibrated on the dev ba
 DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it apart
 FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
 RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
-MAX_NAMED = 5
 COMMON_NAME_ROLES, COMMON_NAME_SHARE = 5, 0.1  # a name more documents than both of these use is boilerplate
 SHARED = 3  # a line this many roles' documents say word for word is boilerplate
-UNSAID = "you did not mention "
-_GENERIC = frozenset(content_stems("degree field related science studies engineering major technical relevant"))
 _PAY_KIND = re.compile(r"^pay\.|^demand\.")
-
-
-@dataclass(frozen=True)
-class Point:
-    status: str  # matches | missing | not known
-    aspect: str  # degree | preferred degree | field of study | experience | skills | certification | title | work
-    position: int  # the unit that states the requirement
-    note: str = ""  # how the person's background compares ("you said 3"), "" when the quote says it all
-    weight: float = 1.0  # how much of its aspect's bonus it earns (a title several roles have: a share)
 
 
 @dataclass(frozen=True)
@@ -267,7 +262,7 @@ class FitRanker:
         for text in (*profile.titles, *profile.fields, *profile.areas, *profile.skills, *profile.interests,
                      *profile.certifications):  # fmt: skip
             said |= content_stems(text)
-        said -= _GENERIC
+        said -= GENERIC
         if not said:
             return np.zeros(len(laid.names), dtype=np.float32)
         weights = {s: laid.idf.get(s, 0.0) for s in said}
@@ -291,11 +286,11 @@ class FitRanker:
         ]
         points: list[Point] = []
         points += self._title_points(profile, role, r, laid)
-        points += _degree_points(profile, facts)
-        points += _field_points(profile, facts, self.evidence)
-        points += _experience_points(profile, facts, self.evidence)
-        points += _skill_points(profile, facts, self.evidence, laid.order[laid.starts[r] : _end(laid, r)])
-        points += _certification_points(profile, facts, self.evidence)
+        points += degree_points(profile, facts)
+        points += field_points(profile, facts, self.evidence)
+        points += experience_points(profile, facts, self.evidence)
+        points += skill_points(profile, facts, self.evidence, laid.order[laid.starts[r] : _end(laid, r)])
+        points += certification_points(profile, facts, self.evidence)
         related = best_units.get(r)
         if related is not None and related[0] >= RELATED_FLOOR and all(p.position != related[1] for p in points):
             said = (
@@ -385,127 +380,3 @@ def _adjustment(points: Sequence[Point]) -> float:
             continue
         total += p.weight * (gain if p.status == MATCHES else loss if p.status == MISSING else 0.0)
     return total + min(skills, MAX_SKILLS_BONUS)
-
-
-def _level(kind: str) -> str:
-    return kind.split(".", 1)[1]
-
-
-def _degree_points(profile: Profile, facts: Sequence[tuple[int, Fact]]) -> list[Point]:
-    """The degree the document asks first (the lowest level it names there: "Bachelor's or Master's" asks a
-    bachelor's), and a higher one it prefers; compared with the person's highest degree."""
-    stated = [(i, f) for i, f in facts if f.kind.startswith("education.") and f.kind != "education.field"]
-    if not stated:
-        return []
-    firm = [(i, f) for i, f in stated if f.qualifier != "preferred"]
-    principal_unit = (firm or stated)[0][0]
-    asked = min((_level(f.kind) for i, f in (firm or stated) if i == principal_unit), key=LEVELS.index)
-    # A unit that prefers "a master's or Ph.D." prefers a master's: the lowest level it names.
-    lowest: dict[int, str] = {}
-    for i, f in stated:
-        if f.qualifier == "preferred":
-            lowest[i] = min(lowest.get(i, "doctorate"), _level(f.kind), key=LEVELS.index)
-    preferred = [(i, level) for i, level in lowest.items() if LEVELS.index(level) > LEVELS.index(asked)]
-    have = profile.level
-    out = []
-    for aspect, position, level in [
-        ("degree", principal_unit, asked),
-        *([("preferred degree", *max(preferred, key=lambda item: LEVELS.index(item[1])))] if preferred else []),
-    ]:
-        if have is None:
-            out.append(Point(NOT_KNOWN, aspect, position, "you did not say your degree"))
-        elif LEVELS.index(have) >= LEVELS.index(level):
-            said = LEVEL_WORDS[have] if profile.level_said else "a degree"
-            out.append(Point(MATCHES, aspect, position, f"you have {said}"))
-        elif not profile.level_said:
-            out.append(Point(NOT_KNOWN, aspect, position, "you did not say which degree you have"))
-        else:
-            asks = "prefers" if aspect == "preferred degree" else "asks for"
-            out.append(Point(MISSING, aspect, position, f"{asks} {LEVEL_WORDS[level]}; you have {LEVEL_WORDS[have]}"))
-    return out
-
-
-def _field_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
-    """A field the person studied that the document's degree lines name; a field they name that the person's
-    is not is not known to count (documents say "or a related field")."""
-    fields = profile.fields
-    degree_units = list(dict.fromkeys(i for i, f in facts if f.kind.startswith("education.")))
-    if not fields or not degree_units:
-        return []
-    for field_ in fields:
-        wanted = content_stems(field_) - _GENERIC or content_stems(field_)
-        for i in degree_units:
-            if wanted and wanted <= evidence.stems[i]:
-                return [Point(MATCHES, "field of study", i, f"you studied {field_}")]
-    named = [i for i in degree_units if any(f.kind == "education.field" for j, f in facts if j == i)]
-    if named:
-        said = " or ".join(fields)
-        return [Point(NOT_KNOWN, "field of study", named[0], f"the document does not say whether {said} counts")]
-    return []
-
-
-def _experience_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
-    years = [(i, f) for i, f in facts if f.kind == "experience.years" and f.low is not None]
-    if not years:
-        return []
-    i, fact = years[0]
-    asked = fact.low or 0.0
-    if profile.years is None:
-        return [Point(NOT_KNOWN, "experience", i, "you did not say how many years")]
-    if profile.years >= asked:
-        return [Point(MATCHES, "experience", i, f"you said {profile.years:g} years")]
-    return [Point(MISSING, "experience", i, f"{asked:g}+ years asked; you said {profile.years:g}")]
-
-
-def _skill_points(
-    profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence, positions: np.ndarray
-) -> list[Point]:
-    """The person's skills the document names (a named tool, or the words of the skill in a line about the
-    work), and the tools it names that they did not mention."""
-    named = [(i, f) for i, f in facts if f.kind == "named"]
-    said = {s.lower(): s for s in profile.skills}
-    matched: dict[int, list[str]] = {}
-    found: set[str] = set()
-    for i, fact in named:
-        if fact.value.lower() in said and fact.value.lower() not in found:
-            matched.setdefault(i, []).append(said[fact.value.lower()])
-            found.add(fact.value.lower())
-    for skill in profile.skills:
-        if skill.lower() in found:
-            continue
-        stems = content_stems(skill)
-        if not stems:
-            continue
-        where = next((i for i in positions.tolist() if stems <= evidence.stems[i]), None)
-        if where is not None and _says_word(evidence.units[where], skill):
-            matched.setdefault(where, []).append(skill)
-            found.add(skill.lower())
-    out = [Point(MATCHES, "skills", i, "you named " + ", ".join(dict.fromkeys(names))) for i, names in matched.items()]
-    unsaid: dict[int, list[str]] = {}
-    for i, fact in named:
-        if fact.value.lower() not in found and sum(len(v) for v in unsaid.values()) < MAX_NAMED:
-            unsaid.setdefault(i, []).append(fact.value)
-    for i, names in unsaid.items():
-        out.append(Point(NOT_KNOWN, "skills", i, UNSAID + ", ".join(dict.fromkeys(names))))
-    return out
-
-
-def _says_word(unit: Unit, skill: str) -> bool:
-    """The skill's words in the unit as words ("R" is not the r in "for")."""
-    if len(skill) > 3:
-        return True
-    return bool(re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", unit.text, re.I))
-
-
-def _certification_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: Evidence) -> list[Point]:
-    stated = [(i, f) for i, f in facts if f.kind == "certification"]
-    if not stated:
-        return []
-    for cert in profile.certifications:
-        stems = content_stems(cert)
-        for i, _f in stated:
-            if stems and stems <= evidence.stems[i]:
-                return [Point(MATCHES, "certification", i, f"you hold {cert}")]
-    i = stated[0][0]
-    said = f"you named {', '.join(profile.certifications)}" if profile.certifications else "you did not mention any"
-    return [Point(NOT_KNOWN, "certification", i, said)]

@@ -12,9 +12,9 @@ from typing import Any
 from ..records import Answer
 from .answering import Citing, display
 from .evidence import Evidence
-from .fit import MATCHES, MISSING, NOT_KNOWN, Point, RoleFit
-from .fit import UNSAID as _UNSAID
+from .fit import RoleFit
 from .profile import Profile
+from .requirements import MATCHES, MISSING, NOT_KNOWN, UNSAID, Point
 
 FIT_LEAD = "Roles that fit your background"
 NO_FIT_LEAD = "No role fits your background well"
@@ -117,7 +117,7 @@ def _lines(fit: RoleFit, quotes: dict[int, tuple[str, int]]) -> list[str]:
     unsaid: dict[int, list[str]] = {}
     for p in _shown(fit.points):
         if p.aspect == "skills" and p.status == NOT_KNOWN:
-            unsaid.setdefault(quotes[p.position][1], []).extend(p.note.removeprefix(_UNSAID).split(", "))
+            unsaid.setdefault(quotes[p.position][1], []).extend(p.note.removeprefix(UNSAID).split(", "))
             continue
         notes = grouped.setdefault((p.status, p.position), [])
         if p.note and p.note not in notes:
