@@ -37,7 +37,7 @@ UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 LEXICAL_WEIGHT = 0.2
 CANDIDATES = 20  # roles checked point by point, by meaning first
-PRESELECT = 150  # roles whose every unit is scored, by their centroids first
+PRESELECT = 60  # roles whose every unit is scored, by their centroids first
 # What each requirement point adds to (or takes from) a role's score.
 BONUS = {
     "degree": (0.04, -0.10),
