@@ -41,6 +41,8 @@ def test_a_question_about_roles_tells_nothing_about_the_person() -> None:
         "What jobs would be good for someone with a physics degree?",
         "Where do I fit?",
         "Which roles should I consider given my experience?",
+        "I'm a welder. What else could I do?",
+        "What am I qualified for?",
     ],
 )
 def test_fit_questions(text: str) -> None:
@@ -54,6 +56,7 @@ def test_fit_questions(text: str) -> None:
         "Which roles require a PhD?",
         "Which other roles can an ML Performance Architect move into later in their career?",
         "What degree does a Senior Cloud Engineer need?",
+        "What can you do?",
     ],
 )
 def test_questions_about_roles_are_not_fit_questions(text: str) -> None:

@@ -141,7 +141,14 @@ _FIT_ASK = re.compile(
     r"|\b(?:am|would)\s+i\s+(?:be\s+)?(?:an?\s+)?(?:good\s+|strong\s+)?(?:fit|match|candidate)\b"
     r"|\bwhere\s+(?:do|would|could|might)\s+i\s+fit\b"
     r"|\b(?:roles?|jobs?|careers?|positions?)\s+(?:for|that\s+(?:fit|suit|match))\s+(?:me|my|someone|a\s+person)\b"
-    r"|\bwhat\s+(?:can|could)\s+i\s+do\s+with\s+(?:my|a|an)\b)",
+    r"|\bwhat\s+(?:can|could)\s+i\s+do\s+with\s+(?:my|a|an)\b"
+    r"|\bwhat\s+else\s+(?:can|could|should|might)\s+i\s+do\b"
+    r"|\b(?:recommend|suggest)\b[^.?!]{0,30}\b(?:roles?|jobs?|careers?|positions?|occupations?)\b"
+    r"|\bwhat\s+(?:am\s+i|i'm|would\s+i\s+be)\s+(?:best\s+)?(?:qualified|suited|cut\s+out)\s+for\b"
+    r"|\b(?:closest|close|suited|suitable|relevant)\s+(?:to|for)\s+(?:me|my\s+(?:background|experience|skills?|"
+    r"profile|degree))\b"
+    r"|\b(?:based\s+on|given)\s+my\s+(?:background|experience|skills?|degree|qualifications|profile|cv|resume)\b"
+    r"[^.?!]{0,40}\b(?:what|which|where)\b)",
     re.I,
 )
 
