@@ -280,6 +280,7 @@ def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profil
             # "I teach third grade": what the work was, in their words, even where no pattern reads it.
             statements.extend(own or [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c)])
     titles = {t: None for t in titles if not any(t.lower() in s.lower() for s in skills)}
+    skills = {s: None for s in skills if all(s.lower() != c.lower() for c in certifications)}
     return Profile(
         degrees=tuple(degrees.values()),
         years=years[0] if years else None,
