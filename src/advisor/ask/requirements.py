@@ -20,6 +20,10 @@ MATCHES, MISSING, NOT_KNOWN = "matches", "missing", "not known"
 MAX_NAMED = 5  # tools a document names that the person did not mention, listed at most
 UNSAID = "you did not mention "
 # Words any field of study has: "engineering" alone does not make electrical and civil engineering alike.
+# Names in a degree line that are kinds of schooling, not fields ("Post-Doctoral Training", "Some College Courses").
+_LEVELISH = re.compile(
+    r"\b(?:degree|training|certificate|diploma|school|college|courses?|doctoral|master|bachelor)", re.I
+)
 GENERIC = frozenset(content_stems("degree field related science studies engineering major technical relevant"))
 
 
@@ -82,7 +86,11 @@ def field_points(profile: Profile, facts: Sequence[tuple[int, Fact]], evidence: 
         for i in degree_units:
             if wanted and wanted <= evidence.stems[i]:
                 return [Point(MATCHES, "field of study", i, f"you studied {field_}")]
-    named = [i for i in degree_units if any(f.kind == "education.field" for j, f in facts if j == i)]
+    named = [
+        i
+        for i in degree_units
+        if any(f.kind == "education.field" and not _LEVELISH.search(f.value) for j, f in facts if j == i)
+    ]
     if named:
         said = " or ".join(fields)
         return [Point(NOT_KNOWN, "field of study", named[0], f"the document does not say whether {said} counts")]
