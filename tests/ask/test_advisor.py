@@ -68,7 +68,8 @@ def test_follow_up_naming_another_role_keeps_the_topic(advisor: Advisor) -> None
 
 def test_answer_to_dict_contract(advisor: Advisor) -> None:
     data = advisor.ask("What degree does a Senior Cloud Engineer need?").to_dict()
-    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned"}
+    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "act"}
+    assert data["act"] == "answer"
     assert data["citations"] and set(data["citations"][0]) == {"n", "role", "section", "source", "text", "score"}
     assert isinstance(data["citations"][0]["score"], float)
     assert "Bachelor's degree in Computer Science" in data["answer"]
