@@ -126,7 +126,7 @@ def test_a_long_catalogue_is_paged_and_filtered_by_title(advisor: Advisor) -> No
     last = describe(catalogue.listing(page=2), len(roles))
     assert "41-55" in last and "more" not in last.split(":", 1)[1]
     nurses = catalogue.listing("nursing")
-    assert nurses.total == 25 and all(r.startswith("Nurse") for r in nurses.roles) and not nurses.by_meaning
+    assert nurses.total == 25 and all(r.startswith("Nurse") for r in nurses.roles) and nurses.found_by == "title"
 
 
 @pytest.mark.parametrize(

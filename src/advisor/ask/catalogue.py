@@ -21,14 +21,14 @@ MENTIONS = 3  # a document that speaks of the subject in this many lines is abou
 
 @dataclass(frozen=True)
 class Listing:
-    """One page of the roles about a subject ("" for all): by_meaning says no title names the subject and the
-    roles were found by what their documents are about."""
+    """One page of the roles about a subject ("" for all); found_by: how they were found ("title", "other
+    titles": their alternate titles say it, "meaning": what their documents are about)."""
 
     subject: str
     roles: tuple[str, ...]
     total: int
     page: int
-    by_meaning: bool = False
+    found_by: str = "title"
 
     @property
     def more(self) -> int:
@@ -53,32 +53,33 @@ class Catalogue:
         self._vectors: np.ndarray | None = None  # per role: its title and its document's centroid, on first need
 
     def listing(self, subject: str = "", page: int = 0) -> Listing:
-        found, by_meaning = list(self.roles), False
+        found, ways = list(self.roles), ["title"]
         if subject:
             # "telecoms or radio systems" names two fields: the roles about either.
-            found, by_meaning = [], False
+            found, ways = [], []
             for part in (p.strip() for p in re.split(r",|/| or | and ", subject)):
-                roles, meaning = self.about(part) if part else ([], False)
+                roles, way = self.about(part) if part else ([], "title")
                 found += [r for r in roles if r not in found]
-                by_meaning = by_meaning or meaning
+                ways.append(way)
+        found_by = next((w for w in ("meaning", "other titles") if w in ways), "title")
         start = page * PAGE
-        return Listing(subject, tuple(found[start : start + PAGE]), len(found), page, by_meaning)
+        return Listing(subject, tuple(found[start : start + PAGE]), len(found), page, found_by)
 
-    def about(self, subject: str) -> tuple[list[str], bool]:
-        """The roles about a subject, and whether they were found by meaning rather than by their titles."""
+    def about(self, subject: str) -> tuple[list[str], str]:
+        """The roles about a subject, those whose titles say it first, and how they were found."""
         stems = content_stems(subject)
         if not stems:
-            return [], False
+            return [], "title"
         titled = [r for r in self.roles if stems <= self._titles[r]]
         named = [r for r in self.roles if stems <= self._names[r] and r not in titled]
         if titled or named:
-            return titled + named, False
+            return titled + named, "other titles" if named else "title"
         scores = self._closeness(subject)
         best = float(scores.max()) if len(scores) else 0.0
         close = {r for r, s in zip(self.roles, scores, strict=True) if s >= ABOUT_FLOOR and s >= best - ABOUT_MARGIN}
         spoken = {r for r in self.roles if self._mentions(r, stems) >= MENTIONS}
         order = np.argsort(-scores, kind="stable")
-        return [self.roles[i] for i in order if self.roles[i] in close | spoken], True
+        return [self.roles[i] for i in order if self.roles[i] in close | spoken], "meaning"
 
     def _closeness(self, subject: str) -> np.ndarray:
         if self._vectors is None:
@@ -112,7 +113,9 @@ def describe(listing: Listing, known: int) -> str:
         )
     else:
         count = f"{listing.total:,} role{'s' if listing.total != 1 else ''}"
-        why = "by what their documents cover" if listing.by_meaning else "by title"
+        why = {"meaning": "by what their documents cover", "other titles": "by their titles and other titles"}.get(
+            listing.found_by, "by title"
+        )
         head = f"{count} about {listing.subject} ({why})"
         head += span
     if not listing.roles:
