@@ -68,7 +68,8 @@ def test_follow_up_naming_another_role_keeps_the_topic(advisor: Advisor) -> None
 
 def test_answer_to_dict_contract(advisor: Advisor) -> None:
     data = advisor.ask("What degree does a Senior Cloud Engineer need?").to_dict()
-    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned"}
+    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "act"}
+    assert data["act"] == "answer"
     assert data["citations"] and set(data["citations"][0]) == {"n", "role", "section", "source", "text", "score"}
     assert isinstance(data["citations"][0]["score"], float)
     assert "Bachelor's degree in Computer Science" in data["answer"]
@@ -156,3 +157,26 @@ def test_members_of_a_category_are_not_a_gap(advisor: Advisor) -> None:
     answer = advisor.ask("What kinds of companies hire Senior Credit Risk Analysts?")
     assert "does not mention" not in answer.text
     assert "banks, investment houses, and credit lenders" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("can I make 140k as an ML Performance Architect?", "Yes."),  # under the low end of the range
+        ("can an ml performance architect make 250k?", "It depends."),  # above the range, within the top end
+        ("can an ML Performance Architect make $2m?", "It depends."),  # the top end is open ("or more")
+        ("does a senior cloud engineer need a PhD?", "No."),  # the document asks a bachelor's
+        ("do I need a bachelors to be a cv engineer?", "Yes."),  # a bachelor's or a master's
+    ],
+)
+def test_a_yes_no_verdict_follows_the_figures_and_levels_the_answer_gives(
+    advisor: Advisor, question: str, verdict: str
+) -> None:
+    answer = advisor.ask(question)
+    assert answer.text.startswith(verdict + " According to"), answer.text[:160]
+
+
+def test_a_yes_no_question_the_lead_does_not_settle_gets_no_verdict(advisor: Advisor) -> None:
+    answer = advisor.ask("is the pay good for an ML Performance Architect?")
+    assert answer.text.startswith("According to the ML Performance Architect document")
+    assert "$150,000" in answer.text

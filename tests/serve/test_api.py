@@ -49,7 +49,19 @@ def test_ask_returns_the_answer_contract_and_an_id_for_feedback(url: str, db: Pa
     r = httpx.post(f"{url}/api/ask", json={"question": "How much does an ML Performance Architect make?"})
     assert r.status_code == 200
     data = r.json()
-    assert set(data) == {"answer", "citations", "role", "intent", "abstained", "not_mentioned", "answer_id", "blocks"}
+    assert set(data) == {
+        "answer",
+        "citations",
+        "role",
+        "intent",
+        "abstained",
+        "not_mentioned",
+        "answer_id",
+        "blocks",
+        "act",
+        "ranking",
+    }
+    assert data["act"] == "answer" and data["ranking"] == []
     assert "$185,000 - $205,000" in data["answer"] and data["citations"][0]["n"] == 1
     # The same answer formatted for the widget: list items, markers pointing at citations, no null fields.
     listed = next(b for b in data["blocks"] if b["type"] == "list")
@@ -268,6 +280,10 @@ def test_gaps_lists_uncovered_questions_by_role_and_topic(advisor: Advisor, tmp_
             "What is the salary of a Senior Cloud Engineer?",
             "what is the salary of a senior cloud engineer?",
             "How much does a registered nurse earn?",
+            "hi!",
+            "thanks",
+            "what can you do?",
+            "which roles do you know?",
         ]:
             httpx.post(f"{base}/api/ask", json={"question": q})
         liked = httpx.post(f"{base}/api/ask", json={"question": "What does a Senior Credit Risk Analyst do?"}).json()
@@ -284,6 +300,8 @@ def test_gaps_lists_uncovered_questions_by_role_and_topic(advisor: Advisor, tmp_
     assert (
         "registered nurse" in out and "Senior Credit Risk Analyst / responsibilities" in out and "1 thumbs down" in out
     )
+    # Greetings, thanks, help and the catalogue are answered: they are no gap in the documents.
+    assert not any(said in out for said in ("hi!", "thanks", "what can you do", "which roles do you know"))
 
 
 def test_match_ranks_roles_for_a_background_and_records_nothing(url: str, db: Path) -> None:

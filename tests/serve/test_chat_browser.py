@@ -238,3 +238,17 @@ def test_the_maintainers_page_is_separate_and_guarded(page: Page, app_url: str) 
     status = page.get_by_text("Rebuilding from the web is turned off")
     expect(status).to_be_visible(timeout=30_000)
     assert serious_violations(page) == []
+
+
+def test_the_chat_greets_explains_and_lists_the_roles(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/", wait_until="load")
+    chat = page.locator("#chat")
+    _ask_in_chat(page, "hi!")
+    expect(chat).to_contain_text("Hello! I answer questions about 5 job roles", timeout=30_000)
+    _ask_in_chat(page, "what can you do?")
+    expect(chat).to_contain_text("For example:", timeout=30_000)
+    _ask_in_chat(page, "which roles do you know?")
+    expect(chat).to_contain_text("I know 5 roles:", timeout=30_000)
+    for role in ("ML Performance Architect", "Senior Credit Risk Analyst"):
+        expect(chat).to_contain_text(role)
+    expect(chat).not_to_contain_text("Not covered by the role documents")

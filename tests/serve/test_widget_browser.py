@@ -698,3 +698,13 @@ def test_axe_finds_no_serious_violation_with_the_widget_open_and_an_answer(sized
     answer.get_by_role("button", name="Source 1").first.click()
     expect(answer.locator(".cite[data-n='1']")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_the_widget_greets_explains_and_lists_the_roles(page: Page, allowed_host: str) -> None:
+    page.goto(allowed_host + "/index.html", wait_until="load")
+    widget = open_launcher(page)
+    ask_and_wait(widget, "hello", "Hello! I answer questions about 5 job roles")
+    ask_and_wait(widget, "what can you do?", "For example:")
+    listed = ask_and_wait(widget, "any roles in finance?", "1 role about finance")
+    expect(listed).to_contain_text("Senior Credit Risk Analyst")
+    expect(listed).not_to_contain_text("Senior Cloud Engineer")

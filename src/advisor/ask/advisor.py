@@ -31,13 +31,15 @@ from .answering import (
     select,
     topic_lead,
 )
+from .basics import Act, ActsByMeaning, read_act, reply
+from .catalogue import Catalogue, describe
 from .compare import Comparer, Finding, point_of
 from .conversation import make_query, user_turns
 from .evidence import Evidence, Scored
 from .facts import aspect_words, figure_asked, kind_label, wanted
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
-from .intent import label, question_facets
+from .intent import label, question_facets, question_intent
 from .profile import asks_for_fit, describes_self, read_profile
 from .questions import (
     EVERYDAY_WORDS,
@@ -102,6 +104,11 @@ class Advisor:
         self.comparer = Comparer(self.evidence, stored.facts, self.citing)
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
         self._title_vectors: np.ndarray | None = None  # embedded on first need
+        self.catalogue = Catalogue(
+            self.roles, aliases, self.evidence, self.embedder.embed_documents, self.embedder.embed_query
+        )
+        self._examples: tuple[str, ...] | None = None  # questions that work on these roles, found on first need
+        self.acts = ActsByMeaning(self.embedder.embed_documents, self.embedder.embed_query)
         self._speller: Speller | None = None  # made on first need: it asks the model for the words it knows
         # One question's topic and words are embedded once, however many steps use them (even with the
         # embedder's own query cache off): a few entries, not a cache across questions.
@@ -165,9 +172,16 @@ class Advisor:
         if self._is_fit_turn(question, history):
             # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
             return self._plan_fit(question, history)
+        act = read_act(self._validate(question), user_turns(history))
+        if act is not None:
+            return self._plan_basics(question.strip(), act)
         query, match = make_query(
             self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
         )
+        if self._may_be_an_act(query, match):
+            act = self.acts.read(question.strip())
+            if act is not None:
+                return self._plan_basics(question.strip(), act)
         query = self._inferred_topic(query)
         if query.mode == "across":
             return self._plan_across(query)
@@ -193,6 +207,53 @@ class Advisor:
         if query.role is not None:
             return self._plan_for_role(query, query.role, match)
         return self._plan_closest_role(query)
+
+    def _plan_basics(self, text: str, act: Act) -> Plan:
+        """A greeting, thanks, goodbye, a request for help or for the roles known: answered from the index
+        itself, never recorded as a question the documents did not cover."""
+        query = Query(text=text, role=None, intent="other")
+        if act.kind == "catalogue":
+            said = describe(self.catalogue.listing(act.subject, act.page), len(self.roles))
+        else:
+            said = reply(act.kind, len(self.roles), self.examples())
+        return Plan(query, Answer(said, act=act.kind))
+
+    def _may_be_an_act(self, query: Query, match: RoleMatch) -> bool:
+        """A message that names no role, asks no role topic and compares nothing may be a greeting or a request
+        for help in other words ("gotta run")."""
+        named = self.resolver.named_roles(query.text) or match.asked or match.candidates or match.mentioned_in
+        return not named and query.mode == "single" and question_intent(query.text) == "other"
+
+    def examples(self) -> tuple[str, ...]:
+        """Three questions, on the indexed roles, that get an answer: pay, requirements and a comparison."""
+        if self._examples is None:
+            self._examples = tuple(self._working_examples())
+        return self._examples
+
+    def _working_examples(self) -> list[str]:
+        kinds: dict[str, list[str]] = {}
+        for fact in self.stored.facts:
+            family = fact.kind.split(".")[0]
+            if fact.role not in kinds.setdefault(family, []):
+                kinds[family].append(fact.role)
+        out: list[str] = []
+        used: list[str] = []
+        for family, template in (("pay", "What {does} {role} earn?"), ("education", "What degree {does} {role} need?")):
+            # A different role for each example where the documents allow it.
+            candidates = sorted(kinds.get(family, []), key=lambda r: r in used)[:4]
+            for role in candidates:
+                question = template.format(does=_does(role), role=_article(role))
+                answer = self._plan(question, None, None).answer
+                if not answer.abstained and not answer.missing and answer.role == role:
+                    out.append(question)
+                    used.append(role)
+                    break
+        pair = sorted(kinds.get("experience", []), key=lambda r: r in used)[:2]
+        if len(pair) == 2:
+            question = f"{pair[0]} vs {pair[1]}: how many years of experience?"
+            if not self._plan(question, None, None).answer.abstained:
+                out.append(question)
+        return out
 
     def find_role(self, name: str) -> str:
         """The role a name stands for: its title in any case, an abbreviation or an alternate title."""
@@ -596,6 +657,24 @@ _ROLE_WORD = frozenset({stem("role"), stem("this")})
 
 def _first_kind(stated: set[str], kinds: Sequence[str]) -> str:
     return min(stated & set(kinds), key=kinds.index)
+
+
+def _plural(role: str) -> bool:
+    last = role.split(",")[0].split()[-1]
+    return last.endswith("s") and not last.endswith(("ss", "is", "us"))
+
+
+def _does(role: str) -> str:
+    return "do" if _plural(role) else "does"
+
+
+def _article(role: str) -> str:
+    if _plural(role):
+        return role
+    first = role.split()[0]
+    # "an ML Performance Architect": an initialism is read letter by letter.
+    vowel_sound = first[0] in "AEFHILMNORSX" if first.isupper() and len(first) > 1 else first[0].lower() in "aeiou"
+    return f"{'an' if vowel_sound else 'a'} {role}"
 
 
 def _is_overview(query: Query) -> bool:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..ingest.facts import DEGREE_RANK, degree_levels
 from ..records import Answer, Chunk, Citation, Query, Unit
+from ..text.lexical import stem
 from .evidence import Evidence, Scored
 from .intent import label
+from .questions import asked_amount
 
 # How many supporting units follow the lead, by the form of the question: a figure wants little around it.
 MAX_SUPPORT = {"yes-no": 2, "how-many": 2, "how-much": 3, "which": 5, "open": 5}
@@ -28,6 +31,8 @@ TOPIC_MARGIN = 0.1  # lists this close in how well they answer count as equal
 _OPTIONAL = re.compile(r"\b(preferred|may|might|some|sometimes|in some cases|vary|varies|depending)\b", re.I)
 _REQUIRED = re.compile(r"\b(required?|requires|must|need(s|ed)?|essential|typically|most positions)\b", re.I)
 _HEDGE = re.compile(r"\b(some|may|might|in some cases|occasionally|sometimes)\b", re.I)
+_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?")
+_OPEN_ENDED = re.compile(r"\bor more\b|\bover \$|\$[\d,]+\s?[kKmM]?\+|\bupwards\b|\band up\b", re.I)
 _LONG_LEAD_IN = re.compile(r"\b(include|includes|encompass|encompasses|following)$", re.I)
 
 
@@ -217,7 +222,8 @@ def compose(
     units = [evidence.units[s.position] for s in chosen]
     numbers, citations = citing.cite(units, [s.score for s in chosen])
     lead, rest = units[0], sorted(units[1:], key=lambda u: (u.doc_id, u.start))
-    verdict = _verdict(query, lead) if query.form == "yes-no" and unstated is None else ""
+    lead_stems = evidence.stems[chosen[0].position]
+    verdict = _verdict(query, units, lead_stems) if query.form == "yes-no" and unstated is None else ""
     if unstated is not None:
         intro = f"The {subject} document does not say {unstated}; what it says: "
     opening = intro or _opening(query, subject, lead)
@@ -286,13 +292,42 @@ def _opening(query: Query, subject: str, lead: Unit) -> str:
     return f"According to the {subject} document: "
 
 
-def _verdict(query: Query, lead: Unit) -> str:
+def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -> str:
+    """ "Yes." / "No." / "It depends." before the lead, only when the answer settles it: a pay figure asked
+    ("six figures", "$150k") against the first figures the answer gives; a degree level asked against the
+    levels the lead names (a higher level required means yes, only lower ones no); a point asked that the lead
+    says, as required or as an option. An answer that does not settle the question gets no verdict, only the
+    document's words."""
+    lead = chosen[0]
     text = display(lead)
+    amount = asked_amount(query.topic or query.text)
+    if query.intent == "pay" or amount is not None:
+        stated = [(u, [_dollars(m) for m in _MONEY.finditer(u.text)]) for u in chosen if _MONEY.search(u.text)]
+        if amount is None or not stated:
+            return ""
+        if min(stated[0][1]) >= amount:
+            return "Yes. "  # the first figure given (the median, or the low end of the range) reaches it
+        top_unit, top = max(((u, max(f)) for u, f in stated), key=lambda x: x[1])
+        open_ended = _OPEN_ENDED.search(top_unit.text)
+        return "It depends. " if top >= amount or open_ended else "No. "
+    asked, named = degree_levels(query.topic or query.text), degree_levels(text)
+    if len(asked) == 1 and named:
+        rank, ranks = DEGREE_RANK[next(iter(asked))], [DEGREE_RANK[level] for level in named]
+        if min(ranks) >= rank:
+            return "It depends. " if _OPTIONAL.search(text) else "Yes. "
+        return "No. " if max(ranks) < rank else "It depends. "
+    if not all(stem(term) in lead_stems for term in query.terms):
+        return ""
     if _OPTIONAL.search(text):
         return "It depends. "
-    if _REQUIRED.search(text) or query.intent in ("pay", "other", "growth", "responsibilities"):
+    if _REQUIRED.search(text) or query.intent in ("other", "growth", "responsibilities"):
         return "Yes. "
     return ""
+
+
+def _dollars(found: re.Match[str]) -> float:
+    unit = (found.group(2) or "").strip().lower()
+    return float(found.group(1).replace(",", "")) * {"k": 1_000, "m": 1_000_000}.get(unit, 1)
 
 
 def _same(evidence: Evidence, a: int, b: int) -> bool:

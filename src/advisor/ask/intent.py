@@ -15,7 +15,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"how much (do|does|can|will|would|could)\b|make (a|per) (year|month|hour)|rsus?|stock options?|"
         r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?|stock|equity|six figures|"
         r"(how much|the most|the least|can|could|would|will|to|do|does) (\w+ ){0,2}make( (a|per|six|\$|\d)\w*)?\s*\??$|"
-        r"make (six|\$|\d|good money|a living|more|less))\b",
+        r"make (six|\$|\d[\d,.]*\s?[km]?|good money|a living|more|less))\b",
         re.I,
     ),
     "responsibilities": re.compile(

@@ -115,6 +115,26 @@ _INSTANCES = re.compile(
 )
 
 
+_FIGURE = re.compile(r"\$?\d[\d,.]*[km]?", re.I)  # "250k", "$150,000": a figure, never a term to look for
+_AMOUNT = re.compile(
+    r"\b(?P<figures>six|seven)[- ]figures?\b|\$\s?(?P<dollars>\d[\d,]*(?:\.\d+)?)\s?(?P<unit>[km])?\b|"
+    r"\b(?P<bare>\d[\d,]*(?:\.\d+)?)\s?(?P<bare_unit>k)\b",
+    re.I,
+)
+
+
+def asked_amount(text: str) -> float | None:
+    """The pay figure a question names, in dollars ("six figures" 100,000; "$150k"; "200k"), or None."""
+    found = _AMOUNT.search(text)
+    if found is None:
+        return None
+    if found.group("figures"):
+        return 100_000.0 if found.group("figures").lower() == "six" else 1_000_000.0
+    number = found.group("dollars") or found.group("bare")
+    unit = (found.group("unit") or found.group("bare_unit") or "").lower()
+    return float(number.replace(",", "")) * {"k": 1_000, "m": 1_000_000}.get(unit, 1)
+
+
 def asks_for_instances(text: str) -> bool:
     """ "What kind of employers...?", "where could I work?": the question names a category and wants its
     members, which a document lists without naming the category ("banks, investment houses")."""
@@ -158,7 +178,7 @@ def key_terms(topic: str) -> list[str]:
             or stem(base) in FILLER
             or stem(base) in INTENT_WORDS
         )
-        if len(base) < 2 or skip or base.isdigit():
+        if len(base) < 2 or skip or base.isdigit() or _FIGURE.fullmatch(base):
             continue
         out.append(base)
     return list(dict.fromkeys(out))

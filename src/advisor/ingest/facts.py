@@ -51,6 +51,14 @@ _NOT_NAMES = frozenset(
 )
 
 
+DEGREE_RANK = {level: rank for rank, (level, _pattern) in enumerate(reversed(_DEGREES))}  # high school 0 .. doctorate 5
+
+
+def degree_levels(text: str) -> set[str]:
+    """The degree levels a text names ("doctorate", "master", "bachelor", ...)."""
+    return {level for level, pattern in _DEGREES if pattern.search(text)}
+
+
 def unit_facts(units: Iterable[Unit]) -> list[Fact]:
     """The facts the units state, in unit order."""
     return [fact for unit in units for fact in _facts(unit)]

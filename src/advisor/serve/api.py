@@ -113,6 +113,14 @@ class AskResponse(BaseModel):
         default_factory=list, description="What was asked that the role's document does not mention or give."
     )
     answer_id: str | None = Field(default=None, description="Id to send with POST /api/feedback.")
+    act: str = Field(
+        default="answer",
+        description='What the reply is: "answer" (to a question about roles), "greeting", "thanks", "goodbye", '
+        '"help", "catalogue" (the roles known) or "fit" (which roles fit a background).',
+    )
+    ranking: list[str] = Field(
+        default_factory=list, description='For "fit": the roles that fit the background, best first.'
+    )
 
 
 class DegreeOut(BaseModel):
