@@ -37,7 +37,9 @@ UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 LEXICAL_WEIGHT = 0.2
 CANDIDATES = 20  # roles checked point by point, by meaning first
-PRESELECT = 60  # roles whose every unit is scored, by their centroids first
+PRESELECT = 60
+CENTROID_SHARE = 0.2  # of a role's meaning score, how much comes from its whole document rather than its best line
+STATEMENT_WORDS = 0.5  # the weight of a word of their description against one of a title, field or skill  # roles whose every unit is scored, by their centroids first
 # What each requirement point adds to (or takes from) a role's score.
 BONUS = {
     "degree": (0.04, -0.10),
@@ -176,7 +178,8 @@ class FitRanker:
         for s in stems:
             for stem in s:
                 counts[stem] = counts.get(stem, 0) + 1
-        idf = {s: math.log(1 + len(stems) / c) for s, c in counts.items()}
+        # Zero for a word every role's document uses: it tells no role from another.
+        idf = {s: math.log(len(stems) / c) for s, c in counts.items()}
         index = np.asarray(order, dtype=np.int64)
         vectors = np.ascontiguousarray(ev.vectors[index]) if len(index) else np.zeros((0, 1), np.float32)
         aliases = [frozenset(_title_key(a) for a in (r, *self.alias_names.get(r, ()))) for r in names]
@@ -213,8 +216,8 @@ class FitRanker:
         lexical = self._lexical(profile, laid)
         # First by each role's centroid (cheap), then by its best unit for the roles that could be near the top:
         # the units of every role are too many to score for each background within the time asked.
-        rough = UNIT_WEIGHT * ((weights @ (vectors @ laid.centroids.T)) / weights.sum())
-        rough += TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
+        centroid = (weights @ (vectors @ laid.centroids.T)) / weights.sum()
+        rough = UNIT_WEIGHT * centroid + TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
         chosen = np.unique(np.concatenate([np.argsort(-rough)[:PRESELECT], np.asarray(titled, dtype=np.int64)]))
         ends = np.append(laid.starts[1:], len(laid.order))
         spans = [np.arange(laid.starts[r], ends[r]) for r in chosen.tolist()]
@@ -223,7 +226,8 @@ class FitRanker:
         sims = vectors @ laid.vectors[columns].T  # pieces x the chosen roles' units
         per_role = np.maximum.reduceat(sims, offsets, axis=1)  # pieces x chosen roles: each one's best unit
         units = np.full(len(laid.names), -1.0, dtype=np.float32)
-        units[chosen] = (weights @ per_role) / weights.sum()
+        # The best line, and (a little) the document as a whole: a long document has more lines to be close by chance.
+        units[chosen] = (1 - CENTROID_SHARE) * (weights @ per_role) / weights.sum() + CENTROID_SHARE * centroid[chosen]
         meaning = UNIT_WEIGHT * units + TITLE_WEIGHT * titles + LEXICAL_WEIGHT * lexical
         # Where each role's best unit for the best-matching piece is: shown as the work that relates.
         best_piece = np.argmax(per_role * weights[:, None], axis=0)
@@ -263,10 +267,15 @@ class FitRanker:
                      *profile.certifications):  # fmt: skip
             said |= content_stems(text)
         said -= GENERIC
-        if not said:
+        # The words of their own description count too, for less: they carry the topic with everyday words.
+        described = set().union(*(content_stems(t) for t in profile.statements)) - said - GENERIC
+        # A word no document uses is as telling as a word one uses: it counts against every role alike.
+        rare = math.log(max(2, len(laid.names)))
+        weights = {s: laid.idf.get(s, rare) for s in said}
+        weights.update({s: STATEMENT_WORDS * laid.idf.get(s, rare) for s in described})
+        total = sum(weights.values())
+        if not total:
             return np.zeros(len(laid.names), dtype=np.float32)
-        weights = {s: laid.idf.get(s, 0.0) for s in said}
-        total = sum(weights.values()) or 1.0
         return np.asarray(
             [sum(w for s, w in weights.items() if s in stems) / total for stems in laid.stems], dtype=np.float32
         )

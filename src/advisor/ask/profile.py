@@ -35,7 +35,7 @@ _DEGREE = (
     ("", r"(?:studied|majored\s+in|major\s+in|graduated\s+in)(?=\s+[a-z])"),
     # "a degree in physics", "a physics degree": a degree without a level is, as people say it, a college one.
     ("degree", r"(?<!master's )(?<!masters )(?<!bachelor's )(?<!associate )(?<!associate's )degree(?= in)"
-     r"|(?<=a )[a-z]+(?: [a-z]+)? degree\b|(?<=my )[a-z]+(?: [a-z]+)? degree\b"),
+     r"|(?:(?<=\ba )|(?<=\ban )|(?<=\bmy ))[a-z]+(?: [a-z]+)? degree\b"),
 )  # fmt: skip
 _DEGREES = [(level, re.compile(rf"\b(?:{pattern})", re.I)) for level, pattern in _DEGREE]
 _NO_DEGREE = re.compile(
@@ -129,13 +129,18 @@ _BACKGROUND_WORDS = re.compile(
     re.I,
 )
 MIN_STATEMENT_WORDS = 5  # "In my job I grade students' work" describes a background; "I see" does not
+_WHICH = r"(?:which|wich|what|wat)"
+_ROLE_WORDS = r"(?:roles?|jobs?|careers?|positions?|occupations?|paths?|professions?|lines?\s+of\s+work|ones?)"
 _FIT_ASK = re.compile(
     r"\b(?:(?:fits?|suits?|suited|matche?s?|right|best|good|ideal)\s+(?:for\s+)?(?:me|my\s+\w+|someone|a\s+person"
     r"|people)\b"
-    r"|(?:which|what)\b[^.?!]{0,40}\b(?:roles?|jobs?|careers?|positions?|occupations?|paths?|professions?|lines of"
-    r" work)\b[^.?!]{0,50}\b(?:(?:should|could|would|might|can|do)\s+(?:i|someone|one|a\s+person|people)\b|fits?\b"
-    r"|suits?\b|suited\b|match(?:es)?\b|qualif(?:y|ies)\b)"
-    r"|what\s+(?:should|could|can|might)\s+i\s+(?:apply\s+(?:for|to)\b|go\s+for\b|aim\s+for\b|target\b"
+    rf"|{_WHICH}\b[^.?!]{{0,40}}\b{_ROLE_WORDS}\b[^.?!]{{0,50}}\b(?:(?:should|could|would|might|can|do)\s+(?:i|someone"
+    r"|one|a\s+person|people)\b|fits?\b|suits?\b|suited\b|match(?:es)?\b|qualif(?:y|ies)\b|for\s+me\b|is\s+me\b"
+    r"|would\s+you\s+(?:suggest|recommend|pick|choose)\b)"
+    # "what fits?", "which job fits"
+    rf"|{_WHICH}\s+(?:{_ROLE_WORDS}\s+)?(?:fits?|suits?|matches)\b"
+    r"|what\s+(?:should|could|can|might)\s+i\s+(?:be\s+)?(?:apply(?:ing)?\s+(?:for|to)\b|go(?:ing)?\s+for\b"
+    r"|aim(?:ing)?\s+for\b|target(?:ing)?\b"
     r"|(?:look|do|become|pursue|consider)\b[^.?!]{0,40}\b(?:with|given|background|experience|degree|skills?)\b)"
     r"|\bapply\s+(?:for|to)\b[^.?!]{0,40}\b(?:my|this)\s+(?:background|experience|skills?|degree|profile|cv|resume)"
     r"|\b(?:am|would)\s+i\s+(?:be\s+)?(?:an?\s+)?(?:good\s+|strong\s+)?(?:fit|match|candidate)\b"
@@ -151,6 +156,8 @@ _FIT_ASK = re.compile(
     r"[^.?!]{0,40}\b(?:what|which|where)\b)",
     re.I,
 )
+# "bsc IT, 6 yrs aws. which role?": a bare "which role?" after a background asks which fits it.
+_BARE_ASK = re.compile(rf"(?:^|[.!?,;:]\s*|\s)\b{_WHICH}\s+{_ROLE_WORDS}\s*\?*\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -227,13 +234,17 @@ class Profile:
 
 def asks_for_fit(text: str) -> bool:
     """Whether a message asks which roles suit the person ("which role fits me?", "what should I apply for with
-    my background?")."""
-    return bool(_FIT_ASK.search(text))
+    my background?"), or ends a background with a bare "which role?"."""
+    if _FIT_ASK.search(text):
+        return True
+    return bool(_BARE_ASK.search(text)) and read_profile([text]).stated
 
 
 def describes_self(text: str) -> bool:
     """Whether a message tells something about the person's own background ("I also know SQL")."""
-    return bool(_FIRST_PERSON.search(text)) and bool(_BACKGROUND_WORDS.search(text) or read_profile([text]).stated)
+    if not _FIRST_PERSON.search(text):
+        return False
+    return bool(_BACKGROUND_WORDS.search(text)) or not read_profile([text]).empty
 
 
 def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
@@ -311,6 +322,9 @@ def _degrees(text: str) -> list[Degree]:
                 field = _clean(before.group(1)) if before and not _DEGREE_WORD.search(before.group(1)) else ""
             if level == "" and not field:
                 continue
+            words = found.group(0)
+            if level == "degree" and (_DEGREE_WORD.search(words) or any(p.search(words) for _l, p in _DEGREES[:5])):
+                continue  # "an associate degree", "an MBA degree": the level is said, by the other patterns
             quote = text[found.start() : found.end() + (after.end() if after else 0)]
             # A degree whose level is not said counts as a college degree, and is never taken as the top one.
             out.append(Degree("bachelor" if level == "degree" else level, field, quote, exact=level != "degree"))
@@ -320,7 +334,7 @@ def _degrees(text: str) -> list[Degree]:
 _STUDIED = re.compile(
     r"^\s+((?:[a-z][\w&+-]*)(?:\s+(?!at\b|and\b|in\b|for\b|with\b|but\b|so\b|i\b)[a-z][\w&+-]*){0,2})", re.I
 )
-_DEGREE_WORD = re.compile(r"\b(?:master|bachelor|associate|ph\.?d|doctor|college|university|four-year)", re.I)
+_DEGREE_WORD = re.compile(r"\b(?:master|bachelor|associate|ph\.?d|doctor|college|university|four-year|mba)", re.I)
 
 
 def _years(text: str) -> tuple[float, str] | None:
