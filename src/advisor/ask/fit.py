@@ -37,9 +37,9 @@ UNIT_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 LEXICAL_WEIGHT = 0.2
 CANDIDATES = 20  # roles checked point by point, by meaning first
-PRESELECT = 60
+PRESELECT = 60  # roles whose every unit is scored, by their centroids first
 CENTROID_SHARE = 0.2  # of a role's meaning score, how much comes from its whole document rather than its best line
-STATEMENT_WORDS = 0.5  # the weight of a word of their description against one of a title, field or skill  # roles whose every unit is scored, by their centroids first
+STATEMENT_WORDS = 0.5  # the weight of a word of their description against one of a title, field or skill
 # What each requirement point adds to (or takes from) a role's score.
 BONUS = {
     "degree": (0.04, -0.10),
