@@ -40,7 +40,7 @@ from .facts import aspect_words, figure_asked, kind_label, wanted
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .intent import label, question_facets, question_intent
-from .profile import asks_for_fit, describes_self, read_profile
+from .profile import asks_bare, asks_for_fit, describes_self, read_profile
 from .questions import (
     EVERYDAY_WORDS,
     FILLER,
@@ -578,8 +578,7 @@ class Advisor:
                 "The background is empty: describe your degree and field, years of experience, skills, job titles "
                 "or interests."
             )
-        # Chat shorthand written out ("5 yrs xp"), so that it reads as the words it stands for.
-        messages = [spelled_out(m) for m in (*user_turns(history), self._validate(background))]
+        messages = [*user_turns(history), self._validate(background)]
         profile = read_profile(messages, self._fit_ranker().known_names())
         if profile.empty:
             answer = ask_background()
@@ -595,7 +594,9 @@ class Advisor:
         if asks_for_fit(question):
             return True
         if re.search(r"\b(?:me|my|i)\b", question, re.I) and asks_for_fit(self._normalize(question)):
-            return True  # "wich role sutes me"
+            return True  # "what ocupation am i"
+        if asks_bare(question) and not read_profile(user_turns(history)).empty:
+            return True  # "which occupation?" after turns that told the background
         if not describes_self(question) or "?" in question:
             return False
         earlier = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]

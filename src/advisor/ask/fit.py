@@ -51,7 +51,9 @@ BONUS = {
     "title": (0.2, 0.0),  # shared among the roles that have the title
 }
 MAX_SKILLS_BONUS = 0.12
-FIT_FLOOR = 0.42  # below this score no role fits well (calibrated on the dev backgrounds)
+# How far above the median role a role must score to fit well (dev: no-fit backgrounds at most 0.14 above it,
+# fitting ones at least 0.16).
+STANDOUT = 0.155
 DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it apart
 FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
 RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
@@ -123,7 +125,7 @@ class FitRanker:
         # Roles that have a title the person worked under, or that they named, are checked whatever their meaning.
         named = [laid.names.index(r) for r in pinned if r in laid.names]
         titled = sorted({r for t in profile.titles for r in laid.by_title.get(_title_key(t), ())} | set(named))
-        meaning, best_units = self._meaning(profile, laid, titled)
+        meaning, best_units, typical = self._meaning(profile, laid, titled)
         candidates = list(dict.fromkeys([*np.argsort(-meaning)[:CANDIDATES].tolist(), *titled]))
         fits = []
         for r in candidates:
@@ -134,7 +136,8 @@ class FitRanker:
         fits.sort(key=lambda f: -f.score)
         top = fits[0].score if fits else 0.0
         judged = [
-            RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f)) for f in fits
+            RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f, typical))
+            for f in fits
         ]
         asked = [f for f in judged if f.role in pinned]
         shown = [f for f in judged[:limit] if f.role not in pinned][: max(0, limit - len(asked))]
@@ -205,9 +208,9 @@ class FitRanker:
 
     def _meaning(
         self, profile: Profile, laid: _Roles, titled: Sequence[int] = ()
-    ) -> tuple[np.ndarray, dict[int, tuple[float, int, str]]]:
-        """Each role's closeness to the background, and for each role the unit closest to something the person
-        said (its similarity, its position, what was said)."""
+    ) -> tuple[np.ndarray, dict[int, tuple[float, int, str]], float]:
+        """Each role's closeness to the background; for each role the unit closest to something the person said
+        (its similarity, its position, what was said); and how close a typical role is (the median, by centroid)."""
         pieces = _pieces(profile)
         texts = [t for t, _w in pieces]
         weights = np.asarray([w for _t, w in pieces], dtype=np.float32)
@@ -240,7 +243,7 @@ class FitRanker:
             # The line shown as related work says what the work is: not where it leads (career path) or pays.
             j = start + int(np.argmax(sims[p, start:end] - laid.not_work[columns[start:end]]))
             best_units[r] = (float(sims[p, j]), int(laid.order[columns[j]]), texts[p])
-        return meaning, best_units
+        return meaning, best_units, float(np.median(rough))
 
     def _title_scores(self, profile: Profile, texts: list[str], vectors: np.ndarray, laid: _Roles) -> np.ndarray:
         """How close the person's titles (else field and interests) are to each role's title."""
@@ -320,10 +323,11 @@ class FitRanker:
         return [Point(MATCHES, "title", naming, f"you worked as {hit}", share)]
 
 
-def _fits(fit: RoleFit) -> bool:
-    """Close in meaning to the work; or nothing the document asks is missing and the person has what sets the
-    role apart (the degree it prefers, the field or the title it names), beyond a degree and years any role asks."""
-    if fit.score >= FIT_FLOOR:
+def _fits(fit: RoleFit, typical: float) -> bool:
+    """Far closer to the background than a typical role is (so the judgment holds among 5 roles as among 1,016);
+    or nothing the document asks is missing and the person has what sets the role apart (the degree it prefers,
+    the field or the title it names), beyond a degree and years any role asks."""
+    if fit.score - typical >= STANDOUT:
         return True
     statuses = {p.aspect: p.status for p in fit.points}
     if MISSING in statuses.values():

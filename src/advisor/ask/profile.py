@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from .questions import spelled_out
+
 # Degree levels, lowest first: a higher one satisfies a requirement for a lower one.
 LEVELS = ("none", "high school", "certificate", "associate", "bachelor", "master", "doctorate")
 LEVEL_WORDS = {
@@ -137,8 +139,9 @@ _FIT_ASK = re.compile(
     rf"|{_WHICH}\b[^.?!]{{0,40}}\b{_ROLE_WORDS}\b[^.?!]{{0,50}}\b(?:(?:should|could|would|might|can|do)\s+(?:i|someone"
     r"|one|a\s+person|people)\b|fits?\b|suits?\b|suited\b|match(?:es)?\b|qualif(?:y|ies)\b|for\s+me\b|is\s+me\b"
     r"|would\s+you\s+(?:suggest|recommend|pick|choose)\b)"
-    # "what fits?", "which job fits"
+    # "what fits?", "which job fits", "which occupation is mine?", "what occupation am i"
     rf"|{_WHICH}\s+(?:{_ROLE_WORDS}\s+)?(?:fits?|suits?|matches)\b"
+    rf"|{_WHICH}\s+{_ROLE_WORDS}\s+(?:is\s+(?:this|that|mine|it|me)|am\s+i|would\s+(?:this|that)\s+be)\b"
     r"|what\s+(?:should|could|can|might)\s+i\s+(?:be\s+)?(?:apply(?:ing)?\s+(?:for|to)\b|go(?:ing)?\s+for\b"
     r"|aim(?:ing)?\s+for\b|target(?:ing)?\b"
     r"|(?:look|do|become|pursue|consider)\b[^.?!]{0,40}\b(?:with|given|background|experience|degree|skills?)\b)"
@@ -157,7 +160,11 @@ _FIT_ASK = re.compile(
     re.I,
 )
 # "bsc IT, 6 yrs aws. which role?": a bare "which role?" after a background asks which fits it.
-_BARE_ASK = re.compile(rf"(?:^|[.!?,;:]\s*|\s)\b{_WHICH}\s+{_ROLE_WORDS}\s*\?*\s*$", re.I)
+_BARE_ASK = re.compile(
+    rf"(?:(?:^|[.!?,;:])\s*(?:{_WHICH}\s+)?{_ROLE_WORDS}|\b{_WHICH}\s+{_ROLE_WORDS}|(?:^|[.!?,;:])\s*best\s+(?:match|fit))"
+    r"\s*\?*\s*$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -237,7 +244,13 @@ def asks_for_fit(text: str) -> bool:
     my background?"), or ends a background with a bare "which role?"."""
     if _FIT_ASK.search(text):
         return True
-    return bool(_BARE_ASK.search(text)) and read_profile([text]).stated
+    return bool(_BARE_ASK.search(text)) and not read_profile([text]).empty
+
+
+def asks_bare(text: str) -> bool:
+    """A message that ends in a bare "which role?" or "occupation?": a fit question when a background comes with
+    it, in the message or before it."""
+    return bool(_BARE_ASK.search(text))
 
 
 def describes_self(text: str) -> bool:
@@ -250,6 +263,7 @@ def describes_self(text: str) -> bool:
 def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
     """The background the messages state, oldest first; a later figure (years) replaces an earlier one. known:
     tool and skill names (lower case) the documents use, found in the messages however they are said."""
+    messages = [spelled_out(m) for m in messages]  # "5 yrs xp", "ATP cert"
     degrees: dict[tuple[str, str], Degree] = {}
     years: tuple[float, str] | None = None
     skills: dict[str, None] = {}
