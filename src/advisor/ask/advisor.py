@@ -40,7 +40,7 @@ from .facts import aspect_words, figure_asked, kind_label, wanted
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .intent import label, question_facets, question_intent
-from .profile import asks_bare, asks_for_fit, describes_self, read_profile
+from .profile import asks_bare, asks_for_fit, describes_self, fit_target, read_profile
 from .questions import (
     EVERYDAY_WORDS,
     FILLER,
@@ -609,7 +609,8 @@ class Advisor:
 
     def _plan_fit(self, question: str, history: Sequence[dict[str, Any]] | None) -> Plan:
         # "Am I a fit for Senior Cloud Engineer?": that role is shown whatever its rank.
-        asked = self.resolver.named_roles(question) if asks_for_fit(question) else []
+        target = fit_target(question)
+        asked = self.resolver.named_roles(target) if target and asks_for_fit(question) else []
         report = self.match_report(question, history, pinned=asked)
         query = Query(question, None, "requirements")
         chunks = self.citing.chunks

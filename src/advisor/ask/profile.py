@@ -247,6 +247,20 @@ def asks_for_fit(text: str) -> bool:
     return bool(_BARE_ASK.search(text)) and not read_profile([text]).empty
 
 
+def fit_target(text: str) -> str | None:
+    """The role a person asks to be judged for ("am I a good fit for the senior cloud engineer role?"), as they
+    name it; None when they ask which roles fit."""
+    found = _TARGET.search(text)
+    return found.group(1).strip() if found else None
+
+
+_TARGET = re.compile(
+    r"\b(?:fit|match|candidate|qualified|suited|right)\s+(?:for|as)\s+(?:an?\s+|the\s+)?([^.?!,;]{3,80}?)"
+    r"(?:\s+(?:role|job|position))?\s*(?:[.?!,;]|$)",
+    re.I,
+)
+
+
 def asks_bare(text: str) -> bool:
     """A message that ends in a bare "which role?" or "occupation?": a fit question when a background comes with
     it, in the message or before it."""
