@@ -38,7 +38,7 @@ def imported(tmp_path: Path) -> tuple[Path, object]:
 
 def test_one_document_per_occupation_with_front_matter_and_attribution(imported: tuple[Path, object]) -> None:
     folder, report = imported
-    assert report.written == 4 and report.with_wages == 3 and report.without_wages == 1
+    assert report.written == 7 and report.with_wages == 6 and report.without_wages == 1
     front, body = _doc(folder, "29-1141.00")
     assert front["role"] == "Registered Nurses" and front["onet_soc_code"] == "29-1141.00"
     assert {"Registered Nurse (RN)", "RN", "Charge Nurse"} <= set(front["aliases"])
@@ -69,21 +69,77 @@ def test_requirements_follow_the_onet_distributions(imported: tuple[Path, object
     assert "- Job Zone Three: Medium Preparation Needed" in body
 
 
+def _pay(body: str) -> str:
+    return body.split("## Pay")[1].split("\n## ")[0]
+
+
 def test_pay_states_bls_figures_and_never_invents_them(imported: tuple[Path, object]) -> None:
     folder = imported[0]
     _, nurse = _doc(folder, "29-1141.00")
-    assert "- Annual median wage: $93,600" in nurse and "- Annual mean wage: $98,430" in nurse
-    assert "- 10th percentile annual wage: $66,030" in nurse and "- 90th percentile annual wage: $135,320" in nurse
-    assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141)" in nurse
-    _, actors = _doc(folder, "27-2011.00")
-    assert (
-        "- Annual median wage: not published (suppressed by BLS)" in actors
-        and "$" not in actors.split("## Pay")[1].split("##")[0]
-    )
+    assert "- Annual median wage: $93,600 a year" in nurse and "- Annual mean wage: $98,430 a year" in nurse
+    assert "- 10th percentile annual wage: $66,030 a year" in nurse
+    assert "- 90th percentile annual wage: $135,320 a year" in nurse
+    assert "- Annual wage range: $66,030 (10th percentile) to $135,320 (90th percentile) a year" in nurse
+    assert "- Hourly median wage: $45.00 an hour" in nurse and "- 90th percentile hourly wage: $65.06 an hour" in nurse
+    assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141, Registered Nurses)" in nurse
     _, ceo = _doc(folder, "11-1011.00")
     assert "- 75th percentile annual wage: at least $239,200 a year (BLS top-codes wages at this level)" in ceo
+    assert "- 90th percentile hourly wage: at least $115.00 an hour (BLS top-codes wages at this level)" in ceo
     _, engineers = _doc(folder, "15-1299.08")
     assert "Pay data is not available" in engineers and "$" not in engineers
+
+
+def test_hourly_only_occupations_say_so_and_give_the_hourly_figures(imported: tuple[Path, object]) -> None:
+    actors = _pay(_doc(imported[0], "27-2011.00")[1])
+    assert "- Annual wages: not published; BLS publishes only hourly wages for Actors" in actors
+    assert "- Hourly median wage: $23.33 an hour" in actors
+    assert "- Hourly wage range: $14.00 (10th percentile) to $97.19 (90th percentile) an hour" in actors
+    assert "a year" not in actors and "annual wage:" not in actors
+    assert imported[1].hourly_only == 1
+
+
+def test_combined_and_broad_codes_give_figures_and_say_where_they_come_from(imported: tuple[Path, object]) -> None:
+    folder, report = imported
+    counselors = _pay(_doc(folder, "21-1014.00")[1])
+    assert (
+        "these figures are for SOC 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors, "
+        "a combined code that covers it" in counselors
+    )
+    combined = "(combined BLS code 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors)"
+    assert f"- Annual median wage: $59,190 a year {combined}" in counselors
+    assert f"- 90th percentile hourly wage: $47.22 an hour {combined}" in counselors
+    pavers = _pay(_doc(folder, "47-4091.00")[1])
+    assert (
+        "- Annual median wage: $48,120 a year (broad BLS group 47-4090, Miscellaneous Construction and Related "
+        "Workers)" in pavers
+    )
+    assert "its broad occupation group" in pavers
+    assert report.pay_levels == {"detailed": 4, "combined": 1, "broad": 1}
+
+
+def test_education_without_survey_data_says_so_with_the_own_job_zone(imported: tuple[Path, object]) -> None:
+    folder, report = imported
+    _, counselors = _doc(folder, "21-1014.00")
+    assert (
+        "- Required level of education: O*NET has no education survey data for Mental Health Counselors; its job "
+        "zone (Job Zone Five: Extensive Preparation Needed) says: Most of these occupations require graduate school."
+        in counselors
+    )
+    assert (report.with_education, report.without_education) == (4, 3)
+
+
+def test_job_zone_examples_of_other_occupations_are_left_out(imported: tuple[Path, object]) -> None:
+    folder = imported[0]
+    for code, example in (("29-1141.00", "electrician"), ("13-2011.00", "accountant must"), ("11-1011.00", "surgeon")):
+        _, body = _doc(folder, code)
+        assert "### Job Zone" in body and example not in body.lower(), code
+    assert "- Experience: Previous work-related skill is required.\n" in _doc(folder, "29-1141.00")[1]
+
+
+def test_report_counts_pay_by_level_and_education(imported: tuple[Path, object]) -> None:
+    text = imported[1].format(Path("roles"))
+    assert "pay: 6 with BLS wages (by SOC level: 4 detailed, 1 combined, 1 broad; 1 hourly only), 1 without" in text
+    assert "education: 4 with O*NET education survey data, 3 without" in text
 
 
 def test_malformed_rows_are_reported_not_fatal(imported: tuple[Path, object]) -> None:
