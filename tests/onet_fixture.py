@@ -48,6 +48,7 @@ TITLES = [
     ("27-2011.00", "Voice Over Artist", ""),
     ("11-1011.00", "Chief Executive Officer (CEO)", "CEO"),
     ("15-1299.08", "Solutions Architect", ""),
+    ("13-2011.00", "Accountant", ""),
 ]
 ETE = {
     ("29-1141.00", "RL"): [(3, 21.9), (5, 19.4), (6, 56.2), (8, 2.5)],

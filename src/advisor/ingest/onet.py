@@ -203,15 +203,10 @@ def _requirements(
             "",
         ]
     if zone:
-        lines += [
-            "### Job Zone",
-            "",
-            f"- {zone['Name']}",
-            f"- Experience: {_own_words(zone['Experience'])}",
-            f"- Education: {' '.join(zone['Education'].split())}",
-            f"- Training: {' '.join(zone['Job Training'].split())}",
-            "",
-        ]
+        lines += ["### Job Zone", "", f"- {zone['Name']}", f"- Experience: {_own_words(zone['Experience'])}"]
+        if _has_education(ete):  # else the required level above already says what the zone does
+            lines.append(f"- Education: {' '.join(zone['Education'].split())}")
+        lines += [f"- Training: {' '.join(zone['Job Training'].split())}", ""]
     return lines if len(lines) > 2 else []
 
 
