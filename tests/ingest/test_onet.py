@@ -180,6 +180,63 @@ def test_imported_roles_answer_with_attribution_and_everyday_titles(
     assert advisor.ask("What is the salary of a Senior Cloud Engineer?").abstained
 
 
+@pytest.fixture(scope="module")
+def onet_advisor(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    """The fixture's occupations alone, imported and indexed."""
+    tmp = tmp_path_factory.mktemp("onet-answers")
+    import_onet(write_onet(tmp / "onet", malformed=False), tmp / "roles", write_wages(tmp / "wages.xlsx"))
+    settings = make_settings(tmp / "roles", tmp / "index")
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+@pytest.mark.slow
+def test_pay_answers_cover_the_question(onet_advisor: Advisor) -> None:
+    hour = onet_advisor.ask("how much does an actor make an hour?")
+    assert hour.role == "Actors" and "Hourly median wage: $23.33 an hour" in hour.text and "a year" not in hour.text
+    nurse_hour = onet_advisor.ask("what's the hourly rate for a registered nurse?")
+    assert "Hourly median wage: $45.00 an hour" in nurse_hour.text and "a year" not in nurse_hour.text
+    yearly = onet_advisor.ask("how much do registered nurses make?")
+    assert "Annual median wage: $93,600 a year" in yearly.text and "an hour" not in yearly.text
+    top = onet_advisor.ask("what do the top earners make as a registered nurse?")
+    assert top.text.startswith("According to the Registered Nurses document: 90th percentile annual wage: $135,320")
+    spread = onet_advisor.ask("what is the pay range for registered nurses?")
+    assert "$66,030 (10th percentile) to $135,320 (90th percentile) a year" in spread.text
+    assert all(c.source.startswith("29-1141.00") for c in spread.citations)
+
+
+@pytest.mark.slow
+def test_an_amount_asked_is_answered_with_the_percentile_that_reaches_it(onet_advisor: Advisor) -> None:
+    six = onet_advisor.ask("can I make six figures as an accountant?")
+    assert six.text.startswith("It depends.") and "75th percentile annual wage: $106,450 a year" in six.text
+    assert "25th percentile" not in six.text
+    per_hour = onet_advisor.ask("can I make $40 an hour as a registered nurse?")
+    assert per_hour.text.startswith("It depends.") and "Hourly median wage: $45.00 an hour" in per_hour.text
+    # Hourly figures say nothing about a yearly amount: no verdict from $97.19 an hour against $100,000.
+    actors = onet_advisor.ask("can I make six figures as an actor?")
+    assert not actors.text.startswith(("No.", "Yes.")) and "only hourly wages" in actors.text
+
+
+@pytest.mark.slow
+def test_figures_from_a_combined_or_broad_code_say_so(onet_advisor: Advisor) -> None:
+    counselors = onet_advisor.ask("how much do mental health counselors earn?")
+    assert counselors.role == "Mental Health Counselors" and "$59,190 a year" in counselors.text
+    assert "combined BLS code 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors" in (
+        counselors.text
+    )
+    pavers = onet_advisor.ask("what do segmental pavers make?")
+    assert "$48,120 a year (broad BLS group 47-4090" in pavers.text
+
+
+@pytest.mark.slow
+def test_education_answers_stay_with_the_occupation(onet_advisor: Advisor) -> None:
+    nurse = onet_advisor.ask("what education does a registered nurse need?")
+    assert "Bachelor's Degree" in nurse.text and "electrician" not in nurse.text.lower()
+    counselors = onet_advisor.ask("what education do mental health counselors need?")
+    assert "O*NET has no education survey data for Mental Health Counselors" in counselors.text
+    assert "graduate school" in counselors.text and "surgeon" not in counselors.text.lower()
+
+
 @pytest.mark.slow
 def test_full_public_data_set_answers_match_the_source_tables(tmp_path: Path, embedder: Embedder) -> None:
     onet, wages = SHARED / "onet_29_3", SHARED / "bls_oews_2024" / "national_M2024_dl.xlsx"
