@@ -169,6 +169,8 @@ def key_terms(topic: str) -> list[str]:
     of words every question has ("need", "job", "typically")."""
     out = []
     naming = naming_words(topic) | aspect_words(topic)
+    # "six figures", "$150k": the amount asked is compared with the figures, never looked for as words.
+    naming |= {w.lower() for found in _AMOUNT.finditer(topic) for w in re.findall(r"[\w']+", found.group(0))}
     for word in words(topic):
         base = word.split("'")[0]
         skip = (

@@ -128,7 +128,8 @@ def pay_lines(title: str, match: WageMatch | None) -> list[str]:
             "typically paid by the year rather than by the hour."
         )
     else:
-        lines += _figures("H", v, scope)
+        # Where these are the only figures, each says so: "how much a year?" is answered with them.
+        lines += _figures("H", v, f"{scope} (BLS publishes only hourly wages for {title})" if only_hourly else scope)
     employment = v.get("TOT_EMP")
     lines.append(f"- Employment: {employment:,.0f}" if isinstance(employment, (int, float)) else
                  "- Employment: not published by BLS")  # fmt: skip

@@ -235,11 +235,10 @@ def _no_education(title: str, zone: dict[str, str] | None) -> list[str]:
     lines = ["### Required level of education", ""]
     missing = f"O*NET has no education survey data for {title}"
     if zone is None:
-        return [*lines, f"- Required level of education: not known; {missing}, and no job zone.", ""]
+        return [*lines, f"- Education: not known; {missing}, and no job zone.", ""]
     return [
         *lines,
-        f"- Required level of education: {missing}; its job zone ({zone['Name']}) says: "
-        f"{' '.join(zone['Education'].split())}",
+        f"- Education: {missing}; its job zone ({zone['Name']}) says: {' '.join(zone['Education'].split())}",
         "",
     ]
 
