@@ -19,8 +19,8 @@ _PAY_CONTEXT = re.compile(r"salar|compensation|\bpay\b|wage|earning|income|benef
 _DEMAND_CONTEXT = re.compile(r"demand|outlook|market|growth|trend|hiring", re.I)
 _EXPERIENCE_CONTEXT = re.compile(r"experience|qualification|requirement|background|skills", re.I)
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?")
-# "$23.33 an hour", "hourly wage", "$30/hr": a figure per hour, not per year.
-HOURLY = re.compile(r"\bhourly\b|\b(?:an|per|a|each) (?:hour|hr)\b|/\s?(?:hour|hr)\b", re.I)
+# "$23.33 an hour", "hourly wage", "hrly", "$30/hr": a figure per hour, not per year.
+HOURLY = re.compile(r"\bhourly\b|\bhrly\b|\b(?:an|per|a|each) (?:hour|hr)\b|/\s?(?:hour|hr)\b", re.I)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
 _YEARS = re.compile(
     r"(?:(?P<word>minimum of|at least|up to|over)\s+)?(?P<low>\d{1,2})\s*(?P<plus>\+)?\s*"
