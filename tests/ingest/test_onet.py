@@ -77,14 +77,14 @@ def test_pay_states_bls_figures_and_never_invents_them(imported: tuple[Path, obj
     folder = imported[0]
     _, nurse = _doc(folder, "29-1141.00")
     assert "- Annual median wage: $93,600 a year" in nurse and "- Annual mean wage: $98,430 a year" in nurse
-    assert "- 10th percentile annual wage: $66,030 a year" in nurse
     assert "- 90th percentile annual wage: $135,320 a year" in nurse
     assert "- Annual wage range: $66,030 (10th percentile) to $135,320 (90th percentile) a year" in nurse
-    assert "- Hourly median wage: $45.00 an hour" in nurse and "- 90th percentile hourly wage: $65.06 an hour" in nurse
+    assert "- Hourly median wage: $45.00 an hour" in nurse
+    assert "- Hourly wage range: $31.75 (10th percentile) to $65.06 (90th percentile) an hour" in nurse
     assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141, Registered Nurses)" in nurse
     _, ceo = _doc(folder, "11-1011.00")
     assert "- 75th percentile annual wage: at least $239,200 a year (BLS top-codes wages at this level)" in ceo
-    assert "- 90th percentile hourly wage: at least $115.00 an hour (BLS top-codes wages at this level)" in ceo
+    assert "- Hourly wage range: $35.44 (10th percentile) to at least $115.00 (90th percentile) an hour" in ceo
     _, engineers = _doc(folder, "15-1299.08")
     assert "Pay data is not available" in engineers and "$" not in engineers
 
@@ -95,6 +95,7 @@ def test_hourly_only_occupations_say_so_and_give_the_hourly_figures(imported: tu
     only = "(BLS publishes only hourly wages for Actors)"
     assert f"- Hourly median wage: $23.33 an hour {only}" in actors
     assert f"- Hourly wage range: $14.00 (10th percentile) to $97.19 (90th percentile) an hour {only}" in actors
+    assert f"- 90th percentile hourly wage: $97.19 an hour {only}" in actors  # the only figures: all of them
     assert "a year" not in actors and "annual wage:" not in actors
     assert imported[1].hourly_only == 1
 
@@ -108,7 +109,7 @@ def test_combined_and_broad_codes_give_figures_and_say_where_they_come_from(impo
     )
     combined = "(combined BLS code 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors)"
     assert f"- Annual median wage: $59,190 a year {combined}" in counselors
-    assert f"- 90th percentile hourly wage: $47.22 an hour {combined}" in counselors
+    assert f"- Hourly wage range: $18.79 (10th percentile) to $47.22 (90th percentile) an hour {combined}" in counselors
     pavers = _pay(_doc(folder, "47-4091.00")[1])
     assert (
         "- Annual median wage: $48,120 a year (broad BLS group 47-4090, Miscellaneous Construction and Related "

@@ -22,7 +22,8 @@ BLS_SURVEY = "BLS OEWS May 2024"
 TOP_CODED = {"A": "$239,200 a year", "H": "$115.00 an hour"}  # BLS's top codes for May 2024
 _PER = {"A": "a year", "H": "an hour"}
 _NAME = {"A": "annual", "H": "hourly"}
-_PERCENTILES = (("PCT10", "10th"), ("PCT25", "25th"), ("PCT75", "75th"), ("PCT90", "90th"))
+# The 10th percentile is the low end of the range line; the 90th stands alone too, for "what do top earners make?".
+_PERCENTILES = (("PCT25", "25th"), ("PCT75", "75th"), ("PCT90", "90th"))
 # Words a title shares with any other, which say nothing about which occupation it is.
 _COMMON = frozenset("and or of the all other except workers occupations related miscellaneous".split())
 LEVELS = ("detailed", "combined", "broad")
@@ -121,15 +122,18 @@ def pay_lines(title: str, match: WageMatch | None) -> list[str]:
             "full time all year."
         )
     else:
-        lines += _figures("A", v, scope)
+        lines += _figures("A", v, scope, percentiles=True)
     if only_annual:
         lines.append(
             f"- Hourly wages: not published; BLS publishes only annual wages for {title}, because they are "
             "typically paid by the year rather than by the hour."
         )
     else:
-        # Where these are the only figures, each says so: "how much a year?" is answered with them.
-        lines += _figures("H", v, f"{scope} (BLS publishes only hourly wages for {title})" if only_hourly else scope)
+        # Where these are the only figures, each says so: "how much a year?" is answered with them. Beside
+        # yearly figures, the hourly median, mean and range answer "how much an hour?" (each line costs a
+        # vector per occupation at every build).
+        note = f"{scope} (BLS publishes only hourly wages for {title})" if only_hourly else scope
+        lines += _figures("H", v, note, percentiles=only_hourly or only_annual)
     employment = v.get("TOT_EMP")
     lines.append(f"- Employment: {employment:,.0f}" if isinstance(employment, (int, float)) else
                  "- Employment: not published by BLS")  # fmt: skip
@@ -137,8 +141,9 @@ def pay_lines(title: str, match: WageMatch | None) -> list[str]:
     return lines
 
 
-def _figures(period: str, v: dict[str, Any], scope: str) -> list[str]:
-    """Median, mean, the 10th-to-90th range and the percentiles, for annual (A) or hourly (H) wages."""
+def _figures(period: str, v: dict[str, Any], scope: str, percentiles: bool) -> list[str]:
+    """Median, mean, the 10th-to-90th range and (percentiles) the 25th, 75th and 90th percentiles, for annual
+    (A) or hourly (H) wages."""
     name = _NAME[period]
     lines = [
         f"- {name.capitalize()} median wage: {money(period, v.get(period + '_MEDIAN'))}{scope}",
@@ -151,7 +156,7 @@ def _figures(period: str, v: dict[str, Any], scope: str) -> list[str]:
             f"- {name.capitalize()} wage range: {_amount(period, low)} (10th percentile) to "
             f"{_amount(period, high)} (90th percentile) {_PER[period]}{scope}"
         )
-    for key, label in _PERCENTILES:
+    for key, label in _PERCENTILES if percentiles else ():
         lines.append(f"- {label} percentile {name} wage: {money(period, v.get(f'{period}_{key}'))}{scope}")
     return lines
 
