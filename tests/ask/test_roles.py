@@ -88,3 +88,9 @@ def test_helpers() -> None:
     assert without_role("What does a Senior Cloud Engineer earn?", "Senior Cloud Engineer") == "What does a earn?"
     assert names_role(("Salary Ranges", "ML Performance Architect (Estimated)"), "ML Performance Architect")
     assert not names_role(("Salary Ranges", "Machine Learning Engineer"), "ML Performance Architect")
+
+
+def test_a_word_saying_which_figure_is_asked_names_no_role() -> None:
+    resolver = RoleResolver(["Low Vision Therapists", "Firefighters"], [])
+    assert resolver.named_roles("how low and how high can firefighter pay go") == ["Firefighters"]
+    assert resolver.named_roles("firefighters vs low vision therapists") == ["Firefighters", "Low Vision Therapists"]

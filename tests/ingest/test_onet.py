@@ -38,7 +38,7 @@ def imported(tmp_path: Path) -> tuple[Path, object]:
 
 def test_one_document_per_occupation_with_front_matter_and_attribution(imported: tuple[Path, object]) -> None:
     folder, report = imported
-    assert report.written == 4 and report.with_wages == 3 and report.without_wages == 1
+    assert report.written == 7 and report.with_wages == 6 and report.without_wages == 1
     front, body = _doc(folder, "29-1141.00")
     assert front["role"] == "Registered Nurses" and front["onet_soc_code"] == "29-1141.00"
     assert {"Registered Nurse (RN)", "RN", "Charge Nurse"} <= set(front["aliases"])
@@ -69,21 +69,79 @@ def test_requirements_follow_the_onet_distributions(imported: tuple[Path, object
     assert "- Job Zone Three: Medium Preparation Needed" in body
 
 
+def _pay(body: str) -> str:
+    return body.split("## Pay")[1].split("\n## ")[0]
+
+
 def test_pay_states_bls_figures_and_never_invents_them(imported: tuple[Path, object]) -> None:
     folder = imported[0]
     _, nurse = _doc(folder, "29-1141.00")
-    assert "- Annual median wage: $93,600" in nurse and "- Annual mean wage: $98,430" in nurse
-    assert "- 10th percentile annual wage: $66,030" in nurse and "- 90th percentile annual wage: $135,320" in nurse
-    assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141)" in nurse
-    _, actors = _doc(folder, "27-2011.00")
-    assert (
-        "- Annual median wage: not published (suppressed by BLS)" in actors
-        and "$" not in actors.split("## Pay")[1].split("##")[0]
-    )
+    assert "- Annual median wage: $93,600 a year" in nurse and "- Annual mean wage: $98,430 a year" in nurse
+    assert "- 90th percentile annual wage: $135,320 a year" in nurse
+    assert "- Annual wage range: $66,030 (10th percentile) to $135,320 (90th percentile) a year" in nurse
+    assert "- Hourly median wage: $45.00 an hour" in nurse
+    assert "- Hourly wage range: $31.75 (10th percentile) to $65.06 (90th percentile) an hour" in nurse
+    assert "- Employment: 3,282,010" in nurse and "(SOC 29-1141, Registered Nurses)" in nurse
     _, ceo = _doc(folder, "11-1011.00")
     assert "- 75th percentile annual wage: at least $239,200 a year (BLS top-codes wages at this level)" in ceo
+    assert "- Hourly wage range: $35.44 (10th percentile) to at least $115.00 (90th percentile) an hour" in ceo
     _, engineers = _doc(folder, "15-1299.08")
     assert "Pay data is not available" in engineers and "$" not in engineers
+
+
+def test_hourly_only_occupations_say_so_and_give_the_hourly_figures(imported: tuple[Path, object]) -> None:
+    actors = _pay(_doc(imported[0], "27-2011.00")[1])
+    assert "- Annual wages: not published; BLS publishes only hourly wages for Actors" in actors
+    only = "(BLS publishes only hourly wages for Actors)"
+    assert f"- Hourly median wage: $23.33 an hour {only}" in actors
+    assert f"- Hourly wage range: $14.00 (10th percentile) to $97.19 (90th percentile) an hour {only}" in actors
+    assert f"- 90th percentile hourly wage: $97.19 an hour {only}" in actors  # the only figures: all of them
+    assert "a year" not in actors and "annual wage:" not in actors
+    assert imported[1].hourly_only == 1
+
+
+def test_combined_and_broad_codes_give_figures_and_say_where_they_come_from(imported: tuple[Path, object]) -> None:
+    folder, report = imported
+    counselors = _pay(_doc(folder, "21-1014.00")[1])
+    assert (
+        "these figures are for SOC 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors, "
+        "a combined code that covers it" in counselors
+    )
+    combined = "(combined BLS code 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors)"
+    assert f"- Annual median wage: $59,190 a year {combined}" in counselors
+    assert f"- Hourly wage range: $18.79 (10th percentile) to $47.22 (90th percentile) an hour {combined}" in counselors
+    pavers = _pay(_doc(folder, "47-4091.00")[1])
+    assert (
+        "- Annual median wage: $48,120 a year (broad BLS group 47-4090, Miscellaneous Construction and Related "
+        "Workers)" in pavers
+    )
+    assert "its broad occupation group" in pavers
+    assert report.pay_levels == {"detailed": 4, "combined": 1, "broad": 1}
+
+
+def test_education_without_survey_data_says_so_with_the_own_job_zone(imported: tuple[Path, object]) -> None:
+    folder, report = imported
+    _, counselors = _doc(folder, "21-1014.00")
+    assert (
+        "- Education: O*NET has no education survey data for Mental Health Counselors; its job "
+        "zone (Job Zone Five: Extensive Preparation Needed) says: Most of these occupations require graduate school."
+        in counselors
+    )
+    assert (report.with_education, report.without_education) == (4, 3)
+
+
+def test_job_zone_examples_of_other_occupations_are_left_out(imported: tuple[Path, object]) -> None:
+    folder = imported[0]
+    for code, example in (("29-1141.00", "electrician"), ("13-2011.00", "accountant must"), ("11-1011.00", "surgeon")):
+        _, body = _doc(folder, code)
+        assert "### Job Zone" in body and example not in body.lower(), code
+    assert "- Experience: Previous work-related skill is required.\n" in _doc(folder, "29-1141.00")[1]
+
+
+def test_report_counts_pay_by_level_and_education(imported: tuple[Path, object]) -> None:
+    text = imported[1].format(Path("roles"))
+    assert "pay: 6 with BLS wages (by SOC level: 4 detailed, 1 combined, 1 broad; 1 hourly only), 1 without" in text
+    assert "education: 4 with O*NET education survey data, 3 without" in text
 
 
 def test_malformed_rows_are_reported_not_fatal(imported: tuple[Path, object]) -> None:
@@ -122,6 +180,63 @@ def test_imported_roles_answer_with_attribution_and_everyday_titles(
     mlpa = advisor.ask("How much does an ML Performance Architect make?")
     assert "$185,000 - $205,000" in mlpa.text and "attribution" not in mlpa.citations[0].to_dict()
     assert advisor.ask("What is the salary of a Senior Cloud Engineer?").abstained
+
+
+@pytest.fixture(scope="module")
+def onet_advisor(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    """The fixture's occupations alone, imported and indexed."""
+    tmp = tmp_path_factory.mktemp("onet-answers")
+    import_onet(write_onet(tmp / "onet", malformed=False), tmp / "roles", write_wages(tmp / "wages.xlsx"))
+    settings = make_settings(tmp / "roles", tmp / "index")
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+@pytest.mark.slow
+def test_pay_answers_cover_the_question(onet_advisor: Advisor) -> None:
+    hour = onet_advisor.ask("how much does an actor make an hour?")
+    assert hour.role == "Actors" and "Hourly median wage: $23.33 an hour" in hour.text and "a year" not in hour.text
+    nurse_hour = onet_advisor.ask("what's the hourly rate for a registered nurse?")
+    assert "Hourly median wage: $45.00 an hour" in nurse_hour.text and "a year" not in nurse_hour.text
+    yearly = onet_advisor.ask("how much do registered nurses make?")
+    assert "Annual median wage: $93,600 a year" in yearly.text and "an hour" not in yearly.text
+    top = onet_advisor.ask("what do the top earners make as a registered nurse?")
+    assert top.text.startswith("According to the Registered Nurses document: 90th percentile annual wage: $135,320")
+    spread = onet_advisor.ask("what is the pay range for registered nurses?")
+    assert "$66,030 (10th percentile) to $135,320 (90th percentile) a year" in spread.text
+    assert all(c.source.startswith("29-1141.00") for c in spread.citations)
+
+
+@pytest.mark.slow
+def test_an_amount_asked_is_answered_with_the_percentile_that_reaches_it(onet_advisor: Advisor) -> None:
+    six = onet_advisor.ask("can I make six figures as an accountant?")
+    assert six.text.startswith("It depends.") and "75th percentile annual wage: $106,450 a year" in six.text
+    assert "25th percentile" not in six.text
+    per_hour = onet_advisor.ask("can I make $40 an hour as a registered nurse?")
+    assert per_hour.text.startswith("It depends.") and "Hourly median wage: $45.00 an hour" in per_hour.text
+    # Hourly figures say nothing about a yearly amount: no verdict from $97.19 an hour against $100,000.
+    actors = onet_advisor.ask("can I make six figures as an actor?")
+    assert not actors.text.startswith(("No.", "Yes.")) and "only hourly wages" in actors.text
+
+
+@pytest.mark.slow
+def test_figures_from_a_combined_or_broad_code_say_so(onet_advisor: Advisor) -> None:
+    counselors = onet_advisor.ask("how much do mental health counselors earn?")
+    assert counselors.role == "Mental Health Counselors" and "$59,190 a year" in counselors.text
+    assert "combined BLS code 21-1018, Substance Abuse, Behavioral Disorder, and Mental Health Counselors" in (
+        counselors.text
+    )
+    pavers = onet_advisor.ask("what do segmental pavers make?")
+    assert "$48,120 a year (broad BLS group 47-4090" in pavers.text
+
+
+@pytest.mark.slow
+def test_education_answers_stay_with_the_occupation(onet_advisor: Advisor) -> None:
+    nurse = onet_advisor.ask("what education does a registered nurse need?")
+    assert "Bachelor's Degree" in nurse.text and "electrician" not in nurse.text.lower()
+    counselors = onet_advisor.ask("what education do mental health counselors need?")
+    assert "O*NET has no education survey data for Mental Health Counselors" in counselors.text
+    assert "graduate school" in counselors.text and "surgeon" not in counselors.text.lower()
 
 
 @pytest.mark.slow

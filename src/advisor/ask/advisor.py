@@ -16,6 +16,7 @@ from ..config import Settings
 from ..errors import BadQuestionError, IndexMismatchError, UnknownRoleError
 from ..indexing import index_store
 from ..indexing.embedding import Embedder, TextEmbedder
+from ..ingest.facts import amounts
 from ..records import Answer, Hit, IndexInfo, Query, RoleFact
 from ..text.lexical import content_stems, stem
 from ..text.spelling import Speller
@@ -36,7 +37,7 @@ from .catalogue import Catalogue, describe
 from .compare import Comparer, Finding, point_of
 from .conversation import make_query, user_turns
 from .evidence import Evidence, Scored
-from .facts import aspect_words, figure_asked, kind_label, wanted
+from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, kind_label, wanted
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .intent import label, question_facets, question_intent
@@ -45,6 +46,7 @@ from .questions import (
     EVERYDAY_WORDS,
     FILLER,
     INTENT_WORDS,
+    asked_amount,
     asks_for_instances,
     key_terms,
     phrase_around,
@@ -330,7 +332,7 @@ class Advisor:
         if not chosen:
             return Plan(query, self._no_support(query, role), self._hits(ranked))
         figure = lead if unstated is None and figure_asked(query) is not None else None
-        chosen = self._with_figures(chosen, ranked, query, figure)
+        chosen = self._one_period(self._with_figures(chosen, ranked, query, figure))
         if note is not None and not note.endswith(" "):
             note += " "
         answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)
@@ -385,12 +387,46 @@ class Advisor:
         if figure is not None:
             kinds = self.evidence.fact_kinds[figure.position]
             same = [r for r in ranked if self.evidence.fact_kinds[r.position] & kinds and r not in chosen]
-            return [*chosen, *same[: max(0, FIGURE_STATEMENTS - len(chosen))]]
+            return self._with_crossing([*chosen, *same[: max(0, FIGURE_STATEMENTS - len(chosen))]], ranked, query)
         pay = {k for k in wanted(query) if k.startswith("pay.")}
         if not pay or any(self.evidence.fact_kinds[c.position] & pay for c in chosen):
+            return self._with_crossing(chosen, ranked, query)
+        # Where BLS publishes only hourly wages (actors), those are the figures there are.
+        for kinds in (pay, {hourly(k) for k in pay}):
+            stating = next((r for r in ranked if self.evidence.fact_kinds[r.position] & kinds), None)
+            if stating is not None:
+                return self._with_crossing([*chosen, stating], ranked, query)
+        return self._with_crossing(chosen, ranked, query)
+
+    def _one_period(self, chosen: list[Scored]) -> list[Scored]:
+        """Yearly and hourly figures never share an answer: the lead's period decides which ones follow it."""
+        kinds = self.evidence.fact_kinds
+
+        def periods(s: Scored) -> set[bool]:
+            return {k.startswith("pay.hourly.") for k in kinds[s.position] if k.startswith("pay.")}
+
+        lead = periods(chosen[0])
+        if len(lead) != 1:
             return chosen
-        stating = next((r for r in ranked if self.evidence.fact_kinds[r.position] & pay), None)
-        return [*chosen, stating] if stating is not None else chosen
+        return [chosen[0], *(s for s in chosen[1:] if not periods(s) or periods(s) == lead)]
+
+    def _with_crossing(self, chosen: list[Scored], ranked: Sequence[Scored], query: Query) -> list[Scored]:
+        """ "Can I make six figures?": the percentile that first reaches the amount (or the top one, when none
+        does) joins the answer, so the yes/no and the figure behind it agree."""
+        amount = asked_amount(query.topic or query.text)
+        if amount is None or query.intent != "pay":
+            return chosen
+        figures: dict[str, float] = {}
+        stating: dict[str, Scored] = {}
+        for r in ranked:
+            stated = amounts(self.evidence.units[r.position].text)
+            for kind in self.evidence.fact_kinds[r.position]:
+                if stated and kind not in figures:
+                    figures[kind], stating[kind] = min(stated), r
+        reaching = crossing(amount, figures, asks_hourly(query))
+        if reaching is None or any(c.position == stating[reaching].position for c in chosen):
+            return chosen
+        return [*chosen, stating[reaching]]
 
     def _plan_several(self, query: Query, roles: Sequence[str]) -> Plan:
         point = point_of(query)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..ingest.facts import DEGREE_RANK, degree_levels
+from ..ingest.facts import DEGREE_RANK, HOURLY, degree_levels
 from ..records import Answer, Chunk, Citation, Query, Unit
 from ..text.lexical import stem
 from .evidence import Evidence, Scored
+from .facts import asks_hourly
 from .intent import label
 from .questions import asked_amount
 
@@ -32,7 +33,7 @@ _OPTIONAL = re.compile(r"\b(preferred|may|might|some|sometimes|in some cases|var
 _REQUIRED = re.compile(r"\b(required?|requires|must|need(s|ed)?|essential|typically|most positions)\b", re.I)
 _HEDGE = re.compile(r"\b(some|may|might|in some cases|occasionally|sometimes)\b", re.I)
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?")
-_OPEN_ENDED = re.compile(r"\bor more\b|\bover \$|\$[\d,]+\s?[kKmM]?\+|\bupwards\b|\band up\b", re.I)
+_OPEN_ENDED = re.compile(r"\bor more\b|\bover \$|\bat least \$|\$[\d,]+\s?[kKmM]?\+|\bupwards\b|\band up\b", re.I)
 _LONG_LEAD_IN = re.compile(r"\b(include|includes|encompass|encompasses|following)$", re.I)
 
 
@@ -302,12 +303,18 @@ def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -
     text = display(lead)
     amount = asked_amount(query.topic or query.text)
     if query.intent == "pay" or amount is not None:
-        stated = [(u, [_dollars(m) for m in _MONEY.finditer(u.text)]) for u in chosen if _MONEY.search(u.text)]
-        if amount is None or not stated:
+        # An hourly figure says nothing about a yearly amount, nor a yearly one about an hourly amount.
+        per_hour = asks_hourly(query)
+        given = [
+            (u, [_dollars(m) for m in _MONEY.finditer(u.text)])
+            for u in chosen
+            if _MONEY.search(u.text) and bool(HOURLY.search(display(u))) == per_hour
+        ]
+        if amount is None or not given:
             return ""
-        if min(stated[0][1]) >= amount:
+        if min(given[0][1]) >= amount:
             return "Yes. "  # the first figure given (the median, or the low end of the range) reaches it
-        top_unit, top = max(((u, max(f)) for u, f in stated), key=lambda x: x[1])
+        top_unit, top = max(((u, max(f)) for u, f in given), key=lambda x: x[1])
         open_ended = _OPEN_ENDED.search(top_unit.text)
         return "It depends. " if top >= amount or open_ended else "No. "
     asked, named = degree_levels(query.topic or query.text), degree_levels(text)

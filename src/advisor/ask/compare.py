@@ -13,7 +13,7 @@ import numpy as np
 from ..records import Answer, Citation, Fact, Query
 from .answering import MIN_SCORE, Citing, display, missing_terms
 from .evidence import Evidence, Scored
-from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER
+from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, hourly
 
 PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones that say the same thing
 PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
@@ -221,7 +221,8 @@ def point_of(query: Query) -> str:
 
 def _fact_kinds(query: Query) -> tuple[str, ...]:
     if query.intent == "pay":
-        return PAY_ORDER
+        # "Which pays more an hour?": hourly figures, never set against yearly ones.
+        return tuple(hourly(k) for k in PAY_ORDER) if asks_hourly(query) else PAY_ORDER
     if EXPERIENCE.search(query.topic) and not DEGREE.search(query.topic):
         return ("experience.years",)
     if DEGREE.search(query.topic):

@@ -4,12 +4,16 @@ the median salary first, "how fast does pay grow" the raises, "how many years" t
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+from ..ingest.facts import HOURLY
 from ..records import Query
 from .intent import question_facets
 
 PAY_ORDER = ("pay.median", "pay.average", "pay.range", "pay.top", "pay.other")
-_TOP = re.compile(r"\b(top|most|max(imum)?|highest|high end|ceiling|up to|90th)\b", re.I)
+# Percentiles low to high (the median is the 50th): the first that reaches an amount asked says who makes it.
+PERCENTILES = ("pay.p10", "pay.p25", "pay.median", "pay.p75", "pay.p90")
+_TOP = re.compile(r"\b(top|most|max(imum)?|highest|high end|ceiling|up to|90th|best[- ]paid)\b", re.I)
 _GROWTH = re.compile(r"\b(raises?|increases?|grow(s|th)?|rises?|jumps?|go(es)? up|fast)\b", re.I)
 _RANGE = re.compile(r"\b(range|band|bracket|between|low(est)?|min(imum)?|entry|starting|start)\b", re.I)
 EXPERIENCE = re.compile(r"\b(experience|years?|how long|senior(ity)?)\b", re.I)
@@ -46,6 +50,9 @@ def wanted(query: Query) -> dict[str, float]:
         if not out:
             # "How much does it pay?": the median first, then the average, the range and the top end.
             out = {"pay.median": 0.25, "pay.average": 0.22, "pay.range": 0.2, "pay.top": 0.16, "pay.other": 0.1}
+        if asks_hourly(query):
+            # "How much an hour?": the same figures per hour; a yearly figure does not answer it.
+            out = {hourly(k): v for k, v in out.items()}
     if EXPERIENCE.search(text) and query.intent in ("requirements", "other"):
         out["experience.years"] = 0.2
     if DEGREE.search(text):
@@ -64,10 +71,34 @@ def figure_asked(query: Query) -> tuple[str, tuple[str, ...]] | None:
     if query.intent == "pay" and direct and not question_facets(topic) & {"benefits"}:
         bonuses = wanted(query)
         kinds = tuple(sorted((k for k in bonuses if k.startswith("pay.")), key=lambda k: -bonuses[k]))
-        return ("how much pay grows" if "pay.growth" in kinds else "a salary figure"), kinds
+        if "pay.growth" in kinds:
+            return "how much pay grows", kinds
+        if asks_hourly(query):
+            return "an hourly wage", kinds
+        # Where only hourly figures are published (actors), they are what the document gives, after any yearly one.
+        return "a salary figure", kinds + tuple(hourly(k) for k in kinds if k != "pay.other")
     if EXPERIENCE.search(topic) and query.intent in ("requirements", "other") and direct:
         return "how many years of experience it takes", ("experience.years",)
     return None
+
+
+def asks_hourly(query: Query) -> bool:
+    """ "How much an hour?", "hourly rate": the question wants figures per hour."""
+    return bool(HOURLY.search(query.topic or query.text) or HOURLY.search(query.text))
+
+
+def hourly(kind: str) -> str:
+    """A pay kind's hourly counterpart: "pay.median" -> "pay.hourly.median"."""
+    return kind if kind.startswith("pay.hourly.") else f"pay.hourly.{kind[4:]}"
+
+
+def crossing(amount: float, figures: Mapping[str, float], per_hour: bool) -> str | None:
+    """The percentile kind whose figure first reaches the amount asked ("can I make six figures?": the 75th
+    percentile, $107,000), else the highest there is (the top earners fall short); None without percentiles."""
+    kinds = [hourly(k) if per_hour else k for k in PERCENTILES]
+    stated = [k for k in kinds if k in figures]
+    reached = [k for k in stated if figures[k] >= amount]
+    return reached[0] if reached else (stated[-1] if stated else None)
 
 
 _LABELS = {
@@ -89,6 +120,8 @@ def kind_label(kind: str) -> str:
     """A fact kind in words: "pay.p90" -> "90th percentile pay", "education.master" -> "Degree: master's"."""
     if kind in _LABELS:
         return _LABELS[kind]
+    if kind.startswith("pay.hourly."):
+        return "Hourly " + kind_label("pay." + kind[len("pay.hourly.") :]).lower()
     if kind.startswith("pay.p"):
         return f"{kind[5:]}th percentile pay"
     if kind.startswith("education."):

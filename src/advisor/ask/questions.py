@@ -25,6 +25,8 @@ SHORTHAND = {
     "lang": "language",
     "sal": "salary",
     "comp": "compensation",
+    "figs": "figures",
+    "hrly": "hourly",
     "wfh": "work from home",
     "edu": "education",
     "phd": "Ph.D.",
@@ -117,22 +119,23 @@ _INSTANCES = re.compile(
 
 _FIGURE = re.compile(r"\$?\d[\d,.]*[km]?", re.I)  # "250k", "$150,000": a figure, never a term to look for
 _AMOUNT = re.compile(
-    r"\b(?P<figures>six|seven)[- ]figures?\b|\$\s?(?P<dollars>\d[\d,]*(?:\.\d+)?)\s?(?P<unit>[km])?\b|"
-    r"\b(?P<bare>\d[\d,]*(?:\.\d+)?)\s?(?P<bare_unit>k)\b",
+    r"\b(?P<figures>six|seven|6|7)[- ]fig(?:ure)?s?\b|\$\s?(?P<dollars>\d[\d,]*(?:\.\d+)?)\s?(?P<unit>[km])?\b|"
+    r"\b(?P<bare>\d[\d,]*(?:\.\d+)?)\s?(?P<bare_unit>k|grand)\b",
     re.I,
 )
 
 
 def asked_amount(text: str) -> float | None:
-    """The pay figure a question names, in dollars ("six figures" 100,000; "$150k"; "200k"), or None."""
+    """The pay figure a question names, in dollars ("six figures" or "6 figs" 100,000; "$150k"; "200k"; "100
+    grand"), or None."""
     found = _AMOUNT.search(text)
     if found is None:
         return None
     if found.group("figures"):
-        return 100_000.0 if found.group("figures").lower() == "six" else 1_000_000.0
+        return 100_000.0 if found.group("figures").lower() in ("six", "6") else 1_000_000.0
     number = found.group("dollars") or found.group("bare")
     unit = (found.group("unit") or found.group("bare_unit") or "").lower()
-    return float(number.replace(",", "")) * {"k": 1_000, "m": 1_000_000}.get(unit, 1)
+    return float(number.replace(",", "")) * {"k": 1_000, "grand": 1_000, "m": 1_000_000}.get(unit, 1)
 
 
 def asks_for_instances(text: str) -> bool:
@@ -169,6 +172,8 @@ def key_terms(topic: str) -> list[str]:
     of words every question has ("need", "job", "typically")."""
     out = []
     naming = naming_words(topic) | aspect_words(topic)
+    # "six figures", "$150k": the amount asked is compared with the figures, never looked for as words.
+    naming |= {w.lower() for found in _AMOUNT.finditer(topic) for w in re.findall(r"[\w']+", found.group(0))}
     for word in words(topic):
         base = word.split("'")[0]
         skip = (

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..text.lexical import STOPWORDS, role_tokens
+from .facts import aspect_words
 
 SENIORITY = frozenset(
     {"senior", "junior", "lead", "principal", "staff", "chief", "head", "associate", "entry", "level"}
@@ -223,8 +224,9 @@ class RoleResolver:
         """The role the first or last word of a part names ("cloud" in "which pays more, cloud"; "comms" in
         "comms pay"); a word inside a phrase ("vision insurance") names no role."""
         words = re.findall(r"[A-Za-z][\w+#-]*", text)
+        asked = aspect_words(text)  # "low" in "how low and how high": which figure, not "Low Vision Therapists"
         for word in dict.fromkeys([words[0], words[-1]] if words else []):
-            role = self.partial(word)
+            role = self.partial(word) if word.lower() not in asked else None
             if role is not None:
                 return role
         return None

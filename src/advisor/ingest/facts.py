@@ -19,6 +19,8 @@ _PAY_CONTEXT = re.compile(r"salar|compensation|\bpay\b|wage|earning|income|benef
 _DEMAND_CONTEXT = re.compile(r"demand|outlook|market|growth|trend|hiring", re.I)
 _EXPERIENCE_CONTEXT = re.compile(r"experience|qualification|requirement|background|skills", re.I)
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?")
+# "$23.33 an hour", "hourly wage", "hrly", "$30/hr": a figure per hour, not per year.
+HOURLY = re.compile(r"\bhourly\b|\bhrly\b|\b(?:an|per|a|each) (?:hour|hr)\b|/\s?(?:hour|hr)\b", re.I)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
 _YEARS = re.compile(
     r"(?:(?P<word>minimum of|at least|up to|over)\s+)?(?P<low>\d{1,2})\s*(?P<plus>\+)?\s*"
@@ -117,7 +119,15 @@ def _fact(unit: Unit, kind: str, low: float | None = None, high: float | None = 
 
 
 def _pay_kind(text: str, figures: int) -> str:
-    lowered = text.lower()
+    """pay.median, pay.p90, pay.range, ...; pay.hourly.median, ... for hourly figures, which are never compared
+    with yearly ones."""
+    kind = _pay_measure(text.lower(), figures)
+    return f"pay.hourly.{kind[4:]}" if HOURLY.search(text) else kind
+
+
+def _pay_measure(lowered: str, figures: int) -> str:
+    if figures > 1 and re.search(r"\brange\b", lowered):
+        return "pay.range"  # "Wage range: $52,780 (10th percentile) to $141,420 (90th percentile)"
     percentile = re.search(r"(\d+)(?:st|nd|rd|th) percentile", lowered)
     if percentile:
         return f"pay.p{percentile.group(1)}"
@@ -133,6 +143,11 @@ def _pay_kind(text: str, figures: int) -> str:
         if word in lowered:
             return kind
     return "pay.range" if figures > 1 else "pay.other"
+
+
+def amounts(text: str) -> list[float]:
+    """The dollar figures a text states ("$150k" 150,000)."""
+    return [_amount(m) for m in _MONEY.finditer(text)]
 
 
 def _amount(match: re.Match[str]) -> float:

@@ -2,8 +2,9 @@
 
 One Markdown document per O*NET occupation, in the shape of the product's own role documents, so the normal
 index build takes them: overview, main tasks, requirements (education, experience and training as O*NET's
-distributions say them, job zone), pay from BLS (or a plain statement that there is none), alternate titles,
-and the attribution the CC BY license asks for. Malformed rows are counted and reported, never fatal.
+distributions say them, else that O*NET has no survey data and what the occupation's job zone says), pay from
+BLS (see bls.py; or a plain statement that there is none), alternate titles, and the attribution the CC BY
+license asks for. Malformed rows are counted and reported, never fatal.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..errors import AdvisorError
+from .bls import BLS_SURVEY, LEVELS, WageMatch, hourly_only, pay_lines, read_wages
 
 ONET_VERSION = "O*NET 29.3"
-BLS_SURVEY = "BLS OEWS May 2024"
 ATTRIBUTION = (
     "This page includes information from the O*NET 29.3 Database by the U.S. Department of Labor, Employment and "
     "Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. O*NET® is a trademark of USDOL/ETA. "
@@ -28,7 +28,6 @@ ATTRIBUTION = (
     "national estimates (public domain)."
 )
 SOURCES = f"{ONET_VERSION} Database (USDOL/ETA, CC BY 4.0); {BLS_SURVEY} national estimates (public domain)"
-TOP_CODED = "$239,200"
 MAX_TITLES_SHOWN = 40
 MIN_SHARE_SHOWN = 5.0  # percent; smaller categories are summed as "other"
 
@@ -48,24 +47,48 @@ _SCALES = {
     "PT": "On-site or in-plant training",
 }
 _NONE_CATEGORY = {"RW": "None", "PT": "None"}
+# The job zone reference's experience text ends with another occupation as its example ("For example, an
+# electrician must have completed ..."): about that occupation, never about the one the document is for.
+_EXAMPLE = re.compile(r"\s*For example, .*$", re.S)
 
 
 @dataclass
 class ImportReport:
     written: int = 0
-    with_wages: int = 0
+    pay_levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    hourly_only: int = 0
     without_wages: int = 0
+    with_education: int = 0
+    without_education: int = 0
     malformed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def with_wages(self) -> int:
+        return sum(self.pay_levels.values())
 
     def bad_row(self, source: str, why: str) -> None:
         self.malformed[source] += 1
         self.examples.setdefault(source, why)
 
+    def count(self, wages: WageMatch | None, education: bool) -> None:
+        self.written += 1
+        if wages is None:
+            self.without_wages += 1
+        else:
+            self.pay_levels[wages.level] += 1
+            self.hourly_only += hourly_only(wages.wages.values)
+        self.with_education += education
+        self.without_education += not education
+
     def format(self, out: Path) -> str:
+        levels = ", ".join(f"{self.pay_levels[level]} {level}" for level in LEVELS)
         lines = [
-            f"Wrote {self.written} role documents to {out}/ ({self.with_wages} with BLS wages, "
-            f"{self.without_wages} without)."
+            f"Wrote {self.written} role documents to {out}/.",
+            f"  pay: {self.with_wages} with BLS wages (by SOC level: {levels}; {self.hourly_only} hourly only), "
+            f"{self.without_wages} without",
+            f"  education: {self.with_education} with O*NET education survey data, {self.without_education} without "
+            "(their job zone's level instead)",
         ]
         for source, n in sorted(self.malformed.items()):
             lines.append(f"  skipped {n} malformed rows in {source} (first: {self.examples[source]})")
@@ -73,23 +96,20 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class Wages:
-    soc: str
-    title: str
-    values: dict[str, Any]
-
-
 def import_onet(onet_dir: Path, out_dir: Path, wages_xlsx: Path | None = None) -> ImportReport:
     report = ImportReport()
     tables = {name: _read_table(onet_dir / name, cols, report) for name, cols in _REQUIRED.items()}
-    wages = _read_wages(wages_xlsx, report) if wages_xlsx else {}
+    wages = read_wages(wages_xlsx, report.bad_row) if wages_xlsx else None
     categories = {(r["Scale ID"], r["Category"]): r["Category Description"] for r in tables[_name("Categories")]}
     zones = {r["Job Zone"]: r for r in tables["Job Zone Reference.txt"]}
     tasks = _group(tables["Task Statements.txt"])
     titles = _group(tables["Alternate Titles.txt"])
     ete = _group(tables["Education, Training, and Experience.txt"])
     zone_of = {r["O*NET-SOC Code"]: r["Job Zone"] for r in tables["Job Zones.txt"]}
+    onet_socs = frozenset(r["O*NET-SOC Code"][:7] for r in tables["Occupation Data.txt"])
+    # An O*NET specialty (29-2011.04) is matched to BLS rows by its SOC code's title too (29-2011.00).
+    soc_titles = {r["O*NET-SOC Code"][:7]: r["Title"].strip() for r in tables["Occupation Data.txt"]
+                  if r["O*NET-SOC Code"].endswith(".00")}  # fmt: skip
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for occ in tables["Occupation Data.txt"]:
@@ -97,10 +117,12 @@ def import_onet(onet_dir: Path, out_dir: Path, wages_xlsx: Path | None = None) -
         if not re.fullmatch(r"\d\d-\d{4}\.\d\d", code):
             report.bad_row("Occupation Data.txt", f"bad O*NET-SOC code {code!r}")
             continue
-        wage = wages.get(code[:7])
+        title = occ["Title"].strip()
+        names = (title, soc_titles.get(code[:7], title))
+        wage = wages.find(code, names, onet_socs) if wages is not None else None
         text = render(
             code=code,
-            title=occ["Title"].strip(),
+            title=title,
             description=occ["Description"].strip(),
             tasks=tasks.get(code, []),
             titles=titles.get(code, []),
@@ -108,14 +130,10 @@ def import_onet(onet_dir: Path, out_dir: Path, wages_xlsx: Path | None = None) -
             categories=categories,
             zone=zones.get(zone_of.get(code, "")),
             wages=wage,
-            wages_given=wages_xlsx is not None,
+            wages_given=wages is not None,
         )
         (out_dir / f"{code}-{_slug(occ['Title'])}.md").write_text(text, encoding="utf-8")
-        report.written += 1
-        if wage is not None:
-            report.with_wages += 1
-        else:
-            report.without_wages += 1
+        report.count(wage, _has_education(ete.get(code, [])))
     return report
 
 
@@ -129,7 +147,7 @@ def render(
     ete: list[dict[str, str]],
     categories: dict[tuple[str, str], str],
     zone: dict[str, str] | None,
-    wages: Wages | None,
+    wages: WageMatch | None,
     wages_given: bool,
 ) -> str:
     aliases = _aliases(title, titles)
@@ -150,8 +168,9 @@ def render(
             parts += ["### Core Tasks", "", *[f"- {t}" for t in core], ""]
         if other:
             parts += ["### Supplemental Tasks", "", *[f"- {t}" for t in other], ""]
-    parts += _requirements(ete, categories, zone)
-    parts += _pay(title, wages, wages_given)
+    parts += _requirements(title, ete, categories, zone)
+    if wages_given:
+        parts += pay_lines(title, wages)
     shown = [a for a in aliases if a != title][:MAX_TITLES_SHOWN]
     if shown:
         more = len(aliases) - 1 - len(shown)
@@ -162,22 +181,15 @@ def render(
 
 
 def _requirements(
-    ete: list[dict[str, str]], categories: dict[tuple[str, str], str], zone: dict[str, str] | None
+    title: str, ete: list[dict[str, str]], categories: dict[tuple[str, str], str], zone: dict[str, str] | None
 ) -> list[str]:
     lines = ["## Requirements", ""]
+    if not _has_education(ete):
+        lines += _no_education(title, zone)
     for scale, heading in _SCALES.items():
-        rows = [r for r in ete if r.get("Scale ID") == scale]
-        shares = []
-        for r in rows:
-            try:
-                value = float(r["Data Value"])
-            except ValueError:
-                continue
-            name = categories.get((scale, r["Category"])) or _NONE_CATEGORY.get(scale, f"Category {r['Category']}")
-            shares.append((value, _short(name)))
+        shares = _shares(scale, ete, categories)
         if not shares:
             continue
-        shares.sort(key=lambda s: -s[0])
         shown = [f"{name}: {value:.0f}% of respondents" for value, name in shares if value >= MIN_SHARE_SHOWN]
         rest = sum(v for v, _ in shares if v < MIN_SHARE_SHOWN)
         if rest >= 0.5:
@@ -191,50 +203,49 @@ def _requirements(
             "",
         ]
     if zone:
-        lines += [
-            "### Job Zone",
-            "",
-            f"- {zone['Name']}",
-            f"- Experience: {zone['Experience'].strip()}",
-            f"- Education: {zone['Education'].strip()}",
-            f"- Training: {zone['Job Training'].strip()}",
-            "",
-        ]
+        lines += ["### Job Zone", "", f"- {zone['Name']}", f"- Experience: {_own_words(zone['Experience'])}"]
+        if _has_education(ete):  # else the required level above already says what the zone does
+            lines.append(f"- Education: {' '.join(zone['Education'].split())}")
+        lines += [f"- Training: {' '.join(zone['Job Training'].split())}", ""]
     return lines if len(lines) > 2 else []
 
 
-def _pay(title: str, wages: Wages | None, wages_given: bool) -> list[str]:
-    heading = f"## Pay ({BLS_SURVEY})"
-    if not wages_given:
-        return []
-    if wages is None:
-        return [heading, "", f"- Pay data is not available: {BLS_SURVEY} publishes no national wage estimate for "
-                f"this occupation's SOC code.", ""]  # fmt: skip
-    v = wages.values
-    scope = "" if _norm(wages.title) == _norm(title) else f" (BLS publishes these for SOC {wages.soc}, {wages.title})"
-    lines = [heading, ""]
-    lines.append(f"- Annual median wage: {_money(v.get('A_MEDIAN'))}{scope}")
-    lines.append(f"- Annual mean wage: {_money(v.get('A_MEAN'))}")
-    for key, label in (("A_PCT10", "10th"), ("A_PCT25", "25th"), ("A_PCT75", "75th"), ("A_PCT90", "90th")):
-        lines.append(f"- {label} percentile annual wage: {_money(v.get(key))}")
-    employment = v.get("TOT_EMP")
-    lines.append(f"- Employment: {employment:,.0f}" if isinstance(employment, (int, float)) else
-                 "- Employment: not published by BLS")  # fmt: skip
-    if v.get("HOURLY") in (True, "TRUE"):
-        lines.append("- BLS publishes only hourly wages for this occupation; annual figures are not published.")
-    lines += ["", f"Source: {BLS_SURVEY}, national, all industries (SOC {wages.soc}).", ""]
-    return lines
+def _shares(scale: str, ete: list[dict[str, str]], categories: dict[tuple[str, str], str]) -> list[tuple[float, str]]:
+    """A scale's categories with the share of respondents choosing each, largest first."""
+    shares = []
+    for r in ete:
+        if r.get("Scale ID") != scale:
+            continue
+        try:
+            value = float(r["Data Value"])
+        except ValueError:
+            continue
+        name = categories.get((scale, r["Category"])) or _NONE_CATEGORY.get(scale, f"Category {r['Category']}")
+        shares.append((value, _short(name)))
+    return sorted(shares, key=lambda s: -s[0])
 
 
-def _money(value: Any) -> str:
-    if value == "#":
-        return f"at least {TOP_CODED} a year (BLS top-codes wages at this level)"
-    if value in ("*", "**", None, ""):
-        return "not published (suppressed by BLS)"
-    try:
-        return f"${float(value):,.0f}"
-    except (TypeError, ValueError):
-        return "not published"
+def _has_education(ete: list[dict[str, str]]) -> bool:
+    return any(r.get("Scale ID") == "RL" for r in ete)
+
+
+def _no_education(title: str, zone: dict[str, str] | None) -> list[str]:
+    """What can be said of an occupation's education without survey data: that there is none, and the level
+    its own job zone names."""
+    lines = ["### Required level of education", ""]
+    missing = f"O*NET has no education survey data for {title}"
+    if zone is None:
+        return [*lines, f"- Education: not known; {missing}, and no job zone.", ""]
+    return [
+        *lines,
+        f"- Education: {missing}; its job zone ({zone['Name']}) says: {' '.join(zone['Education'].split())}",
+        "",
+    ]
+
+
+def _own_words(text: str) -> str:
+    """A job zone's experience text without its example of another occupation."""
+    return " ".join(_EXAMPLE.sub("", text).split())
 
 
 def _aliases(title: str, rows: list[dict[str, str]]) -> list[str]:
@@ -269,32 +280,6 @@ def _read_table(path: Path, required: tuple[str, ...], report: ImportReport) -> 
     return rows
 
 
-def _read_wages(path: Path, report: ImportReport) -> dict[str, Wages]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise AdvisorError(f"Cannot read the BLS workbook {path}: {exc}") from None
-    sheet = book[book.sheetnames[0]]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip().upper() if h is not None else "" for h in next(rows, ())]
-    if "OCC_CODE" not in header or "A_MEDIAN" not in header:
-        raise AdvisorError(f"{path.name} has no OCC_CODE / A_MEDIAN columns; is this the BLS OEWS national file?")
-    out: dict[str, Wages] = {}
-    for n, raw in enumerate(rows, start=2):
-        row = dict(zip(header, raw, strict=False))
-        code = str(row.get("OCC_CODE") or "").strip()
-        if not re.fullmatch(r"\d\d-\d{4}", code):
-            report.bad_row(path.name, f"row {n}: bad OCC_CODE {code!r}")
-            continue
-        if str(row.get("AREA_TYPE", "1")) not in ("1", "None"):
-            continue
-        out.setdefault(code, Wages(code, str(row.get("OCC_TITLE") or "").strip(), row))
-    book.close()
-    return out
-
-
 def _group(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in rows:
@@ -308,7 +293,3 @@ def _name(part: str) -> str:
 
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
