@@ -10,6 +10,7 @@ questions; Gradio's HTML sanitizing stays on as a second line of defence.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -26,6 +27,7 @@ from .answers_store import Store
 from .formatting import answer_blocks, passage_blocks, to_html
 from .limits import AdmissionGate, Busy, ClientLimiter, client_address, too_fast_message
 
+log = logging.getLogger("advisor")
 EXAMPLES = [
     "How much does an ML Performance Architect make?",
     "What degree does a Senior Cloud Engineer need?",
@@ -67,7 +69,11 @@ def shown_examples(advisor: Advisor) -> list[str]:
 
 
 def _answered_as_asked(advisor: Advisor, question: str) -> bool:
-    answer = advisor.ask(question)
+    try:
+        answer = advisor.ask(question)
+    except Exception:  # an example that fails is left out; the page is still served
+        log.warning("The example question %r could not be answered; it is not shown.", question, exc_info=True)
+        return False
     return bool(answer.citations) and answer.role is not None and answer.role.lower() in question.lower()
 
 
