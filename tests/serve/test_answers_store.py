@@ -23,6 +23,7 @@ from advisor.config import ServerSettings
 from advisor.records import Answer
 from advisor.serve.answers_store import Store, StoreUnavailable, UnknownAnswer, open_store
 from advisor.serve.app import create_app
+from advisor.serve.store_schema import create_engine, database_url, migrate
 
 from ..backends.postgres import Postgres
 from ..servers import serve_app
@@ -268,3 +269,14 @@ def test_a_store_opened_while_postgres_is_down_migrates_once_it_answers(
     assert store.record_answer(UNCOVERED, ABSTAINED) is not None
     assert [g.count for g in store.gaps()] == [1]
     store.close()
+
+
+def test_processes_starting_together_migrate_one_sqlite_file_in_turn(tmp_path: Path) -> None:
+    # Several workers open the same new file at once; each must find the schema made, none fail creating it.
+    path = tmp_path / "shared.sqlite3"
+    engines = [create_engine(database_url(path)) for _ in range(6)]
+    with ThreadPoolExecutor(len(engines)) as pool:
+        list(pool.map(migrate, engines))
+    with sqlite3.connect(path) as con:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"answers", "feedback", "alembic_version"} <= tables

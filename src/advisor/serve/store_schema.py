@@ -6,7 +6,10 @@ migrations/ next to this module and run when a store opens, so an upgrade needs 
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +99,24 @@ def migrate(engine: Engine) -> None:
     quiet = logging.getLogger("alembic.runtime.migration")
     if quiet.level == logging.NOTSET:
         quiet.setLevel(logging.WARNING)
-    with engine.begin() as connection:
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Processes started together (`advisor serve --workers N`) migrate one SQLite file in turn: SQLite's own
+    transaction starts only at the first write, so two could both find no tables and both create them."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
