@@ -31,5 +31,8 @@ def test_role_resolution_is_measured_per_variant_with_its_misses(tmp_path: Path)
     assert set(data) == set(VARIANTS) and data["lower-cased"]["accuracy"] == 1.0
     text = result.format()
     assert text.startswith("Role resolution on everyday titles") and "100.0% answered for the right role" in text
-    for asked, want, got in result.misses:
-        assert want != got and asked
+    for misses in result.misses.values():
+        for asked, want, got in misses:
+            assert want != got and asked
+    assert result.total["made-up"] == 50  # invented titles, one per sample
+    assert result.total["one-word"] == 0  # the fixture has no one-word alternate title

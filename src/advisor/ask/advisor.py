@@ -422,6 +422,9 @@ class Advisor:
             plan = self._plan_several(several, match.candidates)
             intro = f"“{match.asked}” fits {len(match.candidates)} roles; for each:\n"
             return replace(plan, answer=replace(plan.answer, text=intro + plan.answer.text))
+        if len(match.candidates) == 1:
+            # Every word asked is in one title ("heavy driver"): ask whether it is the one.
+            return Plan(query, self._ask_back(query, f"No role document is titled “{match.asked}”", match.candidates))
         return Plan(query, self._ask_back(query, f"“{match.asked}” fits several roles", match.candidates))
 
     def _plan_closest_role(self, query: Query) -> Plan:

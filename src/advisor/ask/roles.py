@@ -88,6 +88,7 @@ class RoleResolver:
         # One-word alternate titles that are everyday words too ("provost", "cop", "model"): names only where a
         # role is named (see _word_title).
         self._word: dict[str, set[str]] = {}
+        self._acronyms: set[str] = set()
         for role, names in (aliases or {}).items():
             for name in names:
                 for form in spelled_forms(name):
@@ -159,6 +160,8 @@ class RoleResolver:
         key = _alias_key(name)
         if key:
             self._alias.setdefault(key, set()).add(role)
+            if _ACRONYM.fullmatch(name.strip()) and name.strip().isalpha():
+                self._acronyms.add(key[0])
             return
         words = title_words(re.sub(r"\([^)]*\)", " ", name))
         if len(words) == 1 and _everyday_title(words[0]):
@@ -197,7 +200,9 @@ class RoleResolver:
             if token not in self._word:
                 continue
             before = [w for w in raw[:i] if w not in SENIORITY]
-            if (before and before[-1] in _DETERMINERS) or all(_about_the_job(w) for w in raw[:i] + raw[i + 1 :]):
+            # After "a" and ending the phrase ("a provost make"): not "the general pay", where it is a modifier.
+            named = before and before[-1] in _DETERMINERS and (i + 1 == len(raw) or _ends_phrase(raw[i + 1], word))
+            if named or all(_about_the_job(w) for w in raw[:i] + raw[i + 1 :]):
                 return token, self._word[token]
         return None
 
@@ -208,8 +213,8 @@ class RoleResolver:
         return token
 
     def title_spellings(self) -> set[str]:
-        """The words of the titles and alternate titles, singular and plural ("cna", "cnas"): no typos."""
-        return {form for word in self._known for form in (word, word + "s")}
+        """Alternate titles written in capitals, singular and plural ("cna", "cnas"): no typos for "cans"."""
+        return {form for word in self._acronyms for form in (word, word + "s")}
 
     def _correct(self, token: str) -> str:
         """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles; the
@@ -234,6 +239,9 @@ class RoleResolver:
         matches: list[tuple[int, _Title]] = []
         for title in {t for head in set(tokens) for t in self._by_head.get(head, [])}:
             matched = _suffix_match(title.core, tokens)
+            # "of protective service workers" says no more of a title than "protective service workers".
+            while matched and title.core[-matched] in STOPWORDS:
+                matched -= 1
             if matched:
                 matches.append((matched, title))
         if not matches:
@@ -310,9 +318,12 @@ _SEPARATOR = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&/]{1,6}")
+
+
 def _alias_key(name: str) -> tuple[str, ...]:
     """Normalized tokens of an alternate title, or () when it would match ordinary words too often."""
-    acronym = bool(re.fullmatch(r"[A-Z][A-Z0-9&/]{1,6}", name.strip()))
+    acronym = bool(_ACRONYM.fullmatch(name.strip()))
     tokens = title_words(re.sub(r"\([^)]*\)", " ", name))
     if not tokens:
         return ()
@@ -368,6 +379,14 @@ _DETERMINERS = frozenset("a an the as become becoming being my our your their".s
 def _everyday_title(word: str) -> bool:
     """A one-word alternate title that is no person noun ("provost", "cop"): kept apart, for _word_title."""
     return len(word) >= 2 and word not in STOPWORDS and word not in SENIORITY and word not in _FILLER
+
+
+def _ends_phrase(following: str, word: str) -> bool:
+    """Whether the word after a title leaves the title a noun of its own: a verb or a small word ("a provost
+    makes", "a cop in Ohio") or the title's possessive ("a provost's salary"), not a noun it describes."""
+    if word.endswith("'s"):
+        return True
+    return following in STOPWORDS or (stem(following) in FILLER and stem(following) not in INTENT_WORDS)
 
 
 def _about_the_job(word: str) -> bool:
