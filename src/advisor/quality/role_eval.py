@@ -13,7 +13,8 @@ Titles are drawn from O*NET's Alternate Titles.txt and asked the way people type
   no other choice has: the question asked first must be answered for it.
 
 A title resolves correctly when the advisor answers for its occupation, or, for a title that several
-occupations share, answers for one of them or offers that occupation among the choices.
+occupations share, answers for one of them; "offered" counts the occupation offered among choices to pick
+from, or answered for beside the others that share the title.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class RoleEvalResult:
             right = "told no such title" if v == "made-up" else "answered for the right role"
             lines.append(
                 f"  {v:<13} {t:>4} titles: {self.correct[v] / t if t else 0:6.1%} {right}, "
-                f"{self.offered[v] / t if t else 0:6.1%} more offered it among choices"
+                f"{self.offered[v] / t if t else 0:6.1%} more offered it among choices or answered each"
             )
         for v in VARIANTS:
             if self.misses[v]:
@@ -129,6 +130,8 @@ def _outcome(answer: Any, fits: set[str], role: str) -> str:
         return "right"
     if answer.abstained and role in answer.covered:
         return "offered"
+    if not answer.abstained and answer.role is None and role in _listed(answer.text, fits):
+        return "offered"  # a title several occupations share, answered for each of them
     return "miss"
 
 
