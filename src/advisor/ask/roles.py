@@ -213,8 +213,10 @@ class RoleResolver:
         return token
 
     def title_spellings(self) -> set[str]:
-        """Alternate titles written in capitals, singular and plural ("cna", "cnas"): no typos for "cans"."""
-        return {form for word in self._acronyms for form in (word, word + "s")}
+        """The words of titles and alternate titles, no typos however rare ("fatter" is no "fitter"), with the
+        plurals of the names for people and of the titles written in capitals ("dunners", "cnas" is no "cans")."""
+        people = {w for w in self._known if w in self._acronyms or _PERSON.search(w)}
+        return {w for w in self._known if w.isalpha()} | {w + "s" for w in people if w.isalpha()}
 
     def _correct(self, token: str) -> str:
         """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles; the
