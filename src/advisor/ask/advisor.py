@@ -452,7 +452,7 @@ class Advisor:
         if self._speller is None:
             vocabulary = self.evidence.vocabulary()
             vocabulary.update({w.lower(): len(self.roles) for r in self.roles for w in re.findall(r"[A-Za-z]+", r)})
-            # Alternate titles and their plurals are words too: "cnas" is no typo for "cans".
+            # Words of alternate titles are words too, however rare: "fatter" is no typo for "fitter".
             vocabulary.update(dict.fromkeys(self.resolver.title_spellings(), len(self.roles)))
             model_words = self.embedder.known_words() if hasattr(self.embedder, "known_words") else ()
             # The words questions are made of come first: "wich" is "which" before it is "witch".
