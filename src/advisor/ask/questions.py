@@ -36,6 +36,8 @@ SHORTHAND = {
     "r": "are",
     "pls": "please",
     "plz": "please",
+    # Contractions typed without their apostrophe: no typos for "wheats", "hoes" or "donut".
+    **{bare.replace("'", ""): bare for bare in "what's how's who's where's that's don't doesn't didn't isn't".split()},
 }
 _SHORTHAND = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])", re.I)
 
@@ -85,12 +87,9 @@ _INTENT_WORDS = """pay paid paying salary salaries earn earns earning earnings c
     opportunity opportunities future outlook responsibility responsibilities duty duties task tasks day daily
     involve involves""".split()
 INTENT_WORDS = frozenset(stem(w) for w in _INTENT_WORDS)
-# Contractions typed without their apostrophe ("whats a bus driver paid"): no typos for "wheats".
-_BARE_CONTRACTIONS = "whats hows whos wheres whens whys thats dont doesnt didnt cant isnt arent wont im ive".split()
 # Words of questions that are no typos, whatever the documents say: never "mended" into a document's word.
 EVERYDAY_WORDS = frozenset(
     [
-        *_BARE_CONTRACTIONS,
         *_FILLER_WORDS,
         *_INTENT_WORDS,
         *STOPWORDS,
