@@ -310,9 +310,9 @@ def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -
         top_unit, top = max(((u, max(f)) for u, f in stated), key=lambda x: x[1])
         open_ended = _OPEN_ENDED.search(top_unit.text)
         return "It depends. " if top >= amount or open_ended else "No. "
-    asked, stated = degree_levels(query.topic or query.text), degree_levels(text)
-    if len(asked) == 1 and stated:
-        rank, ranks = DEGREE_RANK[next(iter(asked))], [DEGREE_RANK[level] for level in stated]
+    asked, named = degree_levels(query.topic or query.text), degree_levels(text)
+    if len(asked) == 1 and named:
+        rank, ranks = DEGREE_RANK[next(iter(asked))], [DEGREE_RANK[level] for level in named]
         if min(ranks) >= rank:
             return "It depends. " if _OPTIONAL.search(text) else "Yes. "
         return "No. " if max(ranks) < rank else "It depends. "

@@ -48,6 +48,29 @@ def as_text(text: str) -> str:
     return _AUTOLINK.sub(lambda m: "\\" + m.group(), escaped)
 
 
+MAX_ROLES_NAMED = 12
+
+
+def _roles_line(roles: tuple[str, ...]) -> str:
+    if len(roles) <= MAX_ROLES_NAMED:
+        return "Roles: " + as_text(", ".join(roles))
+    return as_text(f"{len(roles):,} roles: ask “which roles do you know?” or “roles about nursing”.")
+
+
+def shown_examples(advisor: Advisor) -> list[str]:
+    """The example questions of the empty chat: those of EXAMPLES the index answers (they are written for the
+    product's roles), else questions found to work on the indexed roles, and a request for the role list."""
+    working = [q for q in EXAMPLES if _answered_as_asked(advisor, q)]
+    if len(working) < 2:
+        working = list(advisor.examples())
+    return [*working, "Which roles do you know?"] if len(advisor.roles) > MAX_ROLES_NAMED else working
+
+
+def _answered_as_asked(advisor: Advisor, question: str) -> bool:
+    answer = advisor.ask(question)
+    return bool(answer.citations) and answer.role is not None and answer.role.lower() in question.lower()
+
+
 def answer_message(answer: Answer, turn: int) -> dict[str, Any]:
     """The answer as one chat message: the formatted text, then one collapsed section per cited passage with
     the cited sentences marked. turn numbers the answers of a conversation, so that each [n] links to its own
@@ -291,9 +314,8 @@ def build_ui(
             sanitize_html=True,
             elem_id="chat",
             show_label=False,
-            placeholder="**Ask about a role: requirements, pay, career growth.**  \nRoles: "
-            + as_text(", ".join(advisor.roles)),
-            examples=[{"text": q} for q in EXAMPLES],
+            placeholder="**Ask about a role: requirements, pay, career growth.**  \n" + _roles_line(advisor.roles),
+            examples=[{"text": q} for q in shown_examples(advisor)],
             buttons=["copy"],
         )
         with gr.Row(equal_height=True, elem_id="ask-row"):
