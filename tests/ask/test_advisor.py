@@ -255,3 +255,9 @@ def test_a_made_up_title_is_told_so(titled: Advisor) -> None:
     assert answer.abstained and not answer.citations
     assert "No role document is titled “unicorn driver”" in answer.text or "do not cover the role" in answer.text
     assert "fits" not in answer.text
+
+
+def test_yes_to_several_choices_asks_which_again(titled: Advisor) -> None:
+    again = _turns(titled, "How much does a driver make?", "yes", "4")
+    assert again[1].abstained and "1. Bus Drivers, School" in again[1].text
+    assert again[2].role == "Shuttle Drivers and Chauffeurs" and "$37,610" in again[2].text

@@ -134,6 +134,6 @@ def test_other_messages_are_no_reply_to_the_question_back() -> None:
     assert pending is not None
     resolver = RoleResolver([*CHOICES, "Actors"])
     assert read_choice("what do actors earn?", pending, resolver) is None
-    assert read_choice("yes", pending, resolver) is None  # yes to a list of several says nothing
+    assert read_choice("yes", pending, resolver) == Choice(unsure=True)  # yes to several: which is still open
     # An answer that asks nothing back leaves nothing pending.
     assert pending_choice(_asked_back("According to the Actors document: ..."), CHOICES) is None

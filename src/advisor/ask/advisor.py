@@ -606,6 +606,9 @@ class Advisor:
             return self._plan_chosen(pending, role)
         if choice.declined:
             return self._plan_declined(pending)
+        if choice.unsure:
+            query = self._pending_query(pending)[0]
+            return Plan(query, self._ask_back(query, "Several roles fit", pending.choices))
         assert choice.role is not None  # a choice that is not a no names its role
         return self._plan_chosen(pending, choice.role)
 

@@ -221,10 +221,25 @@ def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pendi
         choices: tuple[str, ...] = (confirm.group(1),)
     else:
         choices = offered(said, known)
-    asked = next((i for i in range(len(messages) - 2, -1, -1) if messages[i].get("role") == "user"), None)
+    asked = _user_before(messages, len(messages) - 1)
+    # A bare "yes" or "no" that was itself answered by asking again ("Several roles fit: ...") asked nothing:
+    # the question is the one before it.
+    while asked is not None and asked >= 2 and _bare_reply(messages[asked]["content"]):
+        if not _ASKED_BACK.search(messages[asked - 1]["content"]):
+            break
+        asked = _user_before(messages, asked - 1)
     if not choices or asked is None:
         return None
     return Pending(messages[asked]["content"], tuple(messages[:asked]), choices, confirm is not None)
+
+
+def _user_before(messages: Sequence[dict[str, Any]], end: int) -> int | None:
+    return next((i for i in range(end - 1, -1, -1) if messages[i].get("role") == "user"), None)
+
+
+def _bare_reply(text: str) -> bool:
+    bare = text.strip().rstrip("!. ")
+    return bool(_YES.fullmatch(bare) or _NO.fullmatch(bare))
 
 
 def offered(text: str, roles: set[str]) -> tuple[str, ...]:
@@ -239,10 +254,12 @@ def offered(text: str, roles: set[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Choice:
-    """What a reply to an asking-back says: the role chosen, or no to the one offered."""
+    """What a reply to an asking-back says: the role chosen, no to the one offered, or yes to a list of several
+    (which one is still to be said)."""
 
     role: str | None = None
     declined: bool = False
+    unsure: bool = False
 
 
 def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice | None:
@@ -250,6 +267,8 @@ def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice 
     second one"), or the name or part of the name of one of the roles offered ("the heavy truck one"); None
     when the reply is something else (a new question)."""
     text = reply.strip()
+    if _YES.fullmatch(text.rstrip("!. ")):
+        return Choice(pending.choices[0]) if len(pending.choices) == 1 else Choice(unsure=True)
     if _YES.match(text) and len(pending.choices) == 1:
         return Choice(pending.choices[0])
     index = _choice_number(text)
