@@ -106,6 +106,7 @@ ONET_ROLES = {
         "Diesel Mechanic Tech (Diesel Mechanic Technician)",
     ],
     "Travel Agents": ["Travel Consultant"],
+    "Heating, Air Conditioning, and Refrigeration Mechanics and Installers": ["HVAC Tech"],
 }
 
 
@@ -126,6 +127,7 @@ def onet() -> RoleResolver:
         ("what do nannies earn", "Nannies"),
         # A shorthand the titles themselves pair with the full word (tech, technician).
         ("how much do pharmacy techs make", "Pharmacy Technicians"),
+        ("hvac technician pay", "Heating, Air Conditioning, and Refrigeration Mechanics and Installers"),  # and back
         # The variant asked.
         ("how much does a light truck driver make", "Light Truck Drivers"),
         # A shared alternate title goes to the specific occupation, not the catch-all one.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..text.lexical import STOPWORDS, role_tokens, stem
 from .questions import EVERYDAY_WORDS, FILLER, INTENT_WORDS
-from .titles import learn_shorthands, short_forms, spelled_forms, title_words
+from .titles import both_ways, learn_shorthands, short_forms, spelled_forms, title_words
 
 SENIORITY = frozenset(
     {"senior", "junior", "lead", "principal", "staff", "chief", "head", "associate", "entry", "level"}
@@ -168,9 +168,9 @@ class RoleResolver:
             self._word.setdefault(words[0], set()).add(role)
 
     def _add_short_forms(self, names: list[str]) -> None:
-        """Titles as people shorten them ("pharmacy tech"), with the shorthands the titles themselves use; a
-        title or alternate title written that way keeps its own roles."""
-        shorthands = learn_shorthands(names)
+        """Titles as people shorten them ("pharmacy tech") or spell them out ("hvac technician"), with the
+        shorthands the titles themselves use; a title or alternate title written that way keeps its own roles."""
+        shorthands = both_ways(learn_shorthands(names))
         derived: dict[tuple[str, ...], set[str]] = {}
         for table in (self._exact, self._alias):
             for key, roles in table.items():

@@ -64,10 +64,21 @@ def learn_shorthands(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {full: tuple(sorted(shorts)) for full, shorts in out.items()}
 
 
-def short_forms(key: tuple[str, ...], shorthands: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The key written with shorthands for some of its words ("veterinary technician" -> "vet tech", "vet
-    technician", "veterinary tech"), the key itself excluded."""
-    choices = [(word, *shorthands.get(word, ())) for word in key]
+def both_ways(shorthands: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Each word -> the other ways titles write it: the shorthands of a full word, the full words of a shorthand
+    (O*NET lists "HVAC Tech" but people also type "HVAC technician")."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for full, shorts in shorthands.items():
+        out[full].extend(shorts)
+        for short in shorts:
+            out[short].append(full)
+    return {word: tuple(sorted(set(others))) for word, others in out.items()}
+
+
+def short_forms(key: tuple[str, ...], spellings: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The key written with the other spellings of some of its words ("veterinary technician" -> "vet tech",
+    "vet technician", "veterinary tech"; "hvac tech" -> "hvac technician"), the key itself excluded."""
+    choices = [(word, *spellings.get(word, ())) for word in key]
     if all(len(c) == 1 for c in choices):
         return []
     forms = itertools.islice(itertools.product(*choices), 1, MAX_SHORT_FORMS + 1)
