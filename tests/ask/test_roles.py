@@ -125,6 +125,9 @@ def onet() -> RoleResolver:
         # Plurals the plain rule misses.
         ("how much do RNs make", "Registered Nurses"),
         ("what do nannies earn", "Nannies"),
+        # Words for the figure asked are no part of the title ("the highest paid nannies" are nannies).
+        ("how much do the highest paid nannies make", "Nannies"),
+        ("top 10 percent RNs salary", "Registered Nurses"),
         # A shorthand the titles themselves pair with the full word (tech, technician).
         ("how much do pharmacy techs make", "Pharmacy Technicians"),
         ("hvac technician pay", "Heating, Air Conditioning, and Refrigeration Mechanics and Installers"),  # and back

@@ -356,7 +356,7 @@ def asked_role_phrase(question: str, heads: frozenset[str] | set[str] = ROLE_NOU
         if _singular_lower(word, heads) not in heads:
             continue
         start = i
-        while start > 0 and raw[start - 1].lower() not in _FILLER and len(raw[start - 1]) > 1 and i - start < 3:
+        while start > 0 and _may_name(raw[start - 1].lower()) and len(raw[start - 1]) > 1 and i - start < 3:
             start -= 1
         return " ".join(raw[start : i + 1])
     return None
@@ -389,6 +389,19 @@ def _ends_phrase(following: str, word: str) -> bool:
     if word.endswith("'s"):
         return True
     return following in STOPWORDS or (stem(following) in FILLER and stem(following) not in INTENT_WORDS)
+
+
+# Words that say which figure of the pay is asked ("the highest paid plumbers", "salary range plumbers"): they
+# never make part of a title the person asks about.
+_MEASURES = frozenset(
+    "top bottom highest lowest best worst average avg median mean percent percentile range annual hourly yearly"
+    " monthly starting".split()
+)
+
+
+def _may_name(word: str) -> bool:
+    """Whether a word before a title's head may be part of the title asked ("data" of "data wrangler")."""
+    return word not in _FILLER and word not in _MEASURES and stem(word) not in INTENT_WORDS
 
 
 def _about_the_job(word: str) -> bool:
