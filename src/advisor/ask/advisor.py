@@ -453,7 +453,7 @@ class Advisor:
             vocabulary = self.evidence.vocabulary()
             vocabulary.update({w.lower(): len(self.roles) for r in self.roles for w in re.findall(r"[A-Za-z]+", r)})
             # Words of alternate titles are words too, however rare: "fatter" is no typo for "fitter".
-            vocabulary.update(dict.fromkeys(self.resolver.title_spellings(), len(self.roles)))
+            vocabulary.update(dict.fromkeys(self.resolver.title_spellings(), 1))  # known, not made common
             model_words = self.embedder.known_words() if hasattr(self.embedder, "known_words") else ()
             # The words questions are made of come first: "wich" is "which" before it is "witch".
             self._speller = Speller(vocabulary.elements(), (*sorted(EVERYDAY_WORDS), *model_words))
