@@ -3,9 +3,15 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from advisor import Advisor
 from advisor.errors import BadQuestionError
+from advisor.indexing.build import build
+from advisor.indexing.embedding import Embedder
+from advisor.records import Answer
+
+from ..conftest import make_settings
 
 
 def test_pay_question_gives_the_salary_section_figures_with_citations(advisor: Advisor) -> None:
@@ -180,3 +186,78 @@ def test_a_yes_no_question_the_lead_does_not_settle_gets_no_verdict(advisor: Adv
     answer = advisor.ask("is the pay good for an ML Performance Architect?")
     assert answer.text.startswith("According to the ML Performance Architect document")
     assert "$150,000" in answer.text
+
+
+# Occupations as the O*NET importer writes them: alternate titles in the front matter, the wage as a line.
+TITLED = {
+    "Heavy and Tractor-Trailer Truck Drivers": (["Driver", "CDL Driver"], "$57,440", "Drive a tractor-trailer."),
+    "Light Truck Drivers": (["Driver", "Delivery Driver"], "$43,020", "Drive a van to deliver packages."),
+    "Bus Drivers, School": (["Driver", "School Bus Driver"], "$47,040", "Drive a school bus."),
+    "Shuttle Drivers and Chauffeurs": (["Driver", "Limo Driver"], "$37,610", "Drive a limousine or shuttle."),
+    "Education Administrators, Postsecondary": (["Provost", "Dean of Students"], "$103,960", "Run a college."),
+}
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    corpus = tmp_path_factory.mktemp("titled")
+    for i, (role, (aliases, wage, overview)) in enumerate(TITLED.items()):
+        front = yaml.safe_dump({"role": role, "aliases": aliases})
+        text = f"---\n{front}---\n\n# {role}\n\n## Overview\n\n{overview}\n\n## Pay\n\n- Annual median wage: {wage}\n"
+        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path_factory.mktemp("titled-index"))
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+def _turns(advisor: Advisor, *messages: str) -> list[Answer]:
+    history: list[dict[str, str]] = []
+    answers = []
+    for message in messages:
+        answers.append(advisor.ask(message, history))
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answers[-1].text}]
+    return answers
+
+
+def test_a_one_word_alternate_title_resolves(titled: Advisor) -> None:
+    answer = titled.ask("How much does a provost make?")
+    assert answer.role == "Education Administrators, Postsecondary" and "$103,960" in answer.text
+
+
+def test_a_shared_title_asks_back_with_a_numbered_list_and_a_number_picks(titled: Advisor) -> None:
+    asked, chosen = _turns(titled, "How much does a driver make?", "2")
+    assert asked.abstained and "1. Bus Drivers, School\n2. Heavy and Tractor-Trailer Truck Drivers" in asked.text
+    assert chosen.role == "Heavy and Tractor-Trailer Truck Drivers" and "$57,440" in chosen.text
+    assert not chosen.abstained and chosen.citations
+    ordinal = _turns(titled, "How much does a driver make?", "the third one")[1]
+    assert ordinal.role == "Light Truck Drivers" and "$43,020" in ordinal.text
+
+
+def test_part_of_a_name_picks_a_choice(titled: Advisor) -> None:
+    chosen = _turns(titled, "How much does a driver make?", "the light truck one")[1]
+    assert chosen.role == "Light Truck Drivers" and "$43,020" in chosen.text
+
+
+def test_yes_answers_the_question_asked_before_for_the_role_offered(titled: Advisor) -> None:
+    asked, yes = _turns(titled, "How much does a heavy driver make?", "yes")
+    assert asked.text.endswith("The closest role is Heavy and Tractor-Trailer Truck Drivers: is that the one?")
+    assert yes.role == "Heavy and Tractor-Trailer Truck Drivers" and "$57,440" in yes.text and not yes.abstained
+
+
+def test_no_offers_other_roles(titled: Advisor) -> None:
+    no = _turns(titled, "How much does a heavy driver make?", "no")[1]
+    assert no.abstained and "Heavy and Tractor-Trailer" not in no.text
+    assert "1. " in no.text or "which roles are there" in no.text
+
+
+def test_a_made_up_title_is_told_so(titled: Advisor) -> None:
+    answer = titled.ask("How much does a unicorn driver make?")
+    assert answer.abstained and not answer.citations
+    assert "No role document is titled “unicorn driver”" in answer.text or "do not cover the role" in answer.text
+    assert "fits" not in answer.text
+
+
+def test_yes_to_several_choices_asks_which_again(titled: Advisor) -> None:
+    again = _turns(titled, "How much does a driver make?", "yes", "4")
+    assert again[1].abstained and "1. Bus Drivers, School" in again[1].text
+    assert again[2].role == "Shuttle Drivers and Chauffeurs" and "$37,610" in again[2].text

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from advisor.ask.conversation import is_bare_follow_up, make_query, user_turns
+from advisor.ask.conversation import Choice, is_bare_follow_up, make_query, pending_choice, read_choice, user_turns
 from advisor.ask.roles import RoleResolver
 from advisor.errors import BadQuestionError
 
@@ -75,3 +75,65 @@ def test_bare_follow_ups(resolver: RoleResolver) -> None:
     named = resolver.resolve("And a Senior Cloud Engineer?")
     assert is_bare_follow_up("And a Senior Cloud Engineer?", named)
     assert not is_bare_follow_up("Which certifications does a Senior Cloud Engineer need for AWS work?", named)
+
+
+CHOICES = ("Heavy and Tractor-Trailer Truck Drivers", "Light Truck Drivers", "Bus Drivers, School")
+ASKED = "how much do truck drivers make?"
+NUMBERED = (
+    "“truck drivers” fits several roles:\n1. Heavy and Tractor-Trailer Truck Drivers\n2. Light Truck Drivers\n"
+    "3. Bus Drivers, School\nWhich one do you mean? Reply with its number or part of its name."
+)
+
+
+def _asked_back(text: str) -> list[dict[str, str]]:
+    return [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": ASKED},
+        {"role": "assistant", "content": text},
+    ]
+
+
+def test_a_numbered_question_back_is_pending_with_the_question_before_it() -> None:
+    pending = pending_choice(_asked_back(NUMBERED), [*CHOICES, "Actors"])
+    assert pending is not None
+    assert pending.question == ASKED and pending.choices == CHOICES and not pending.confirm
+    assert [m["content"] for m in pending.history] == ["hi", "Hello!"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "role"),
+    [
+        ("2", "Light Truck Drivers"),
+        ("#3", "Bus Drivers, School"),
+        ("the second one", "Light Truck Drivers"),
+        ("the last one", "Bus Drivers, School"),
+        ("the heavy truck one", "Heavy and Tractor-Trailer Truck Drivers"),
+        ("school", "Bus Drivers, School"),
+        ("Light Truck Drivers", "Light Truck Drivers"),
+    ],
+)
+def test_a_reply_picks_a_choice(reply: str, role: str) -> None:
+    pending = pending_choice(_asked_back(NUMBERED), CHOICES)
+    assert pending is not None
+    assert read_choice(reply, pending, RoleResolver(CHOICES)) == Choice(role)
+
+
+def test_yes_takes_the_one_role_offered_and_no_declines_it() -> None:
+    text = "No role document is titled “pharmacy techs”. The closest role is Light Truck Drivers: is that the one?"
+    pending = pending_choice(_asked_back(text), CHOICES)
+    assert pending is not None and pending.confirm and pending.choices == ("Light Truck Drivers",)
+    resolver = RoleResolver(CHOICES)
+    assert read_choice("yes", pending, resolver) == Choice("Light Truck Drivers")
+    assert read_choice("yep, that one", pending, resolver) == Choice("Light Truck Drivers")
+    assert read_choice("no", pending, resolver) == Choice(declined=True)
+
+
+def test_other_messages_are_no_reply_to_the_question_back() -> None:
+    pending = pending_choice(_asked_back(NUMBERED), CHOICES)
+    assert pending is not None
+    resolver = RoleResolver([*CHOICES, "Actors"])
+    assert read_choice("what do actors earn?", pending, resolver) is None
+    assert read_choice("yes", pending, resolver) == Choice(unsure=True)  # yes to several: which is still open
+    # An answer that asks nothing back leaves nothing pending.
+    assert pending_choice(_asked_back("According to the Actors document: ..."), CHOICES) is None

@@ -94,3 +94,68 @@ def test_a_word_saying_which_figure_is_asked_names_no_role() -> None:
     resolver = RoleResolver(["Low Vision Therapists", "Firefighters"], [])
     assert resolver.named_roles("how low and how high can firefighter pay go") == ["Firefighters"]
     assert resolver.named_roles("firefighters vs low vision therapists") == ["Firefighters", "Low Vision Therapists"]
+
+
+# Everyday titles over O*NET-style roles: the aliases are the alternate titles the importer writes.
+ONET_ROLES = {
+    "Education Administrators, Postsecondary": ["Provost", "Dean of Students"],
+    "Police and Sheriff's Patrol Officers": ["Cop", "Patrol Officer"],
+    "Legislative Pages": ["Page"],
+    "Registered Nurses": ["Registered Nurse (RN)", "RN"],
+    "Nannies": ["Nanny"],
+    "Heavy and Tractor-Trailer Truck Drivers": ["Truck Driver", "Heavy Truck Driver", "CDL Driver"],
+    "Light Truck Drivers": ["Truck Driver", "Delivery Driver"],
+    "Material Moving Workers, All Other": ["Heavy Truck Driver"],
+    "Pharmacy Technicians": ["Certified Pharmacy Technician"],
+    "Bus and Truck Mechanics and Diesel Engine Specialists": [
+        "Diesel Technician (Diesel Tech)",
+        "Diesel Mechanic Tech (Diesel Mechanic Technician)",
+    ],
+    "Travel Agents": ["Travel Consultant"],
+    "Heating, Air Conditioning, and Refrigeration Mechanics and Installers": ["HVAC Tech"],
+}
+
+
+@pytest.fixture(scope="module")
+def onet() -> RoleResolver:
+    return RoleResolver(ONET_ROLES, (), ONET_ROLES)
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        # One-word alternate titles that are no person nouns, where the question names a role with them.
+        ("How much does a provost make?", "Education Administrators, Postsecondary"),
+        ("cop salary?", "Police and Sheriff's Patrol Officers"),
+        ("what does a page do", "Legislative Pages"),
+        # Plurals the plain rule misses.
+        ("how much do RNs make", "Registered Nurses"),
+        ("what do nannies earn", "Nannies"),
+        # Words for the figure asked are no part of the title ("the highest paid nannies" are nannies).
+        ("how much do the highest paid nannies make", "Nannies"),
+        ("top 10 percent RNs salary", "Registered Nurses"),
+        # A shorthand the titles themselves pair with the full word (tech, technician).
+        ("how much do pharmacy techs make", "Pharmacy Technicians"),
+        ("hvac technician pay", "Heating, Air Conditioning, and Refrigeration Mechanics and Installers"),  # and back
+        # The variant asked.
+        ("how much does a light truck driver make", "Light Truck Drivers"),
+        # A shared alternate title goes to the specific occupation, not the catch-all one.
+        ("heavy truck driver pay", "Heavy and Tractor-Trailer Truck Drivers"),
+    ],
+)
+def test_everyday_titles_resolve(onet: RoleResolver, question: str, role: str) -> None:
+    assert onet.resolve(question).role == role
+
+
+def test_an_everyday_word_that_is_a_title_names_no_role_elsewhere(onet: RoleResolver) -> None:
+    assert onet.resolve("what is on the next page of the report about pay").role is None
+
+
+def test_a_title_several_occupations_share_is_offered_as_a_choice(onet: RoleResolver) -> None:
+    match = onet.resolve("How much does a truck driver make?")
+    assert match.role is None and match.candidates == ("Heavy and Tractor-Trailer Truck Drivers", "Light Truck Drivers")
+
+
+def test_a_made_up_title_is_unknown(onet: RoleResolver) -> None:
+    match = onet.resolve("how much does a unicorn driver make")
+    assert match.unknown and match.asked == "unicorn driver"

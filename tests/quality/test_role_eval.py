@@ -31,5 +31,15 @@ def test_role_resolution_is_measured_per_variant_with_its_misses(tmp_path: Path)
     assert set(data) == set(VARIANTS) and data["lower-cased"]["accuracy"] == 1.0
     text = result.format()
     assert text.startswith("Role resolution on everyday titles") and "100.0% answered for the right role" in text
-    for asked, want, got in result.misses:
-        assert want != got and asked
+    for misses in result.misses.values():
+        for asked, want, got in misses:
+            assert want != got and asked
+    assert result.total["made-up"] == 50  # invented titles, one per sample
+    # Every one-word alternate title of one occupation in the fixture ("rn", "ceo", ...) answers for it.
+    codes: dict[str, set[str]] = {}
+    for code, title, short in TITLES:
+        for name in (title, short):
+            if name and " " not in name:
+                codes.setdefault(name.lower(), set()).add(code)
+    one_word = {name for name, held_by in codes.items() if len(held_by) == 1}
+    assert result.total["one-word"] == result.correct["one-word"] == len(one_word)

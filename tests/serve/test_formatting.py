@@ -36,3 +36,12 @@ def test_html_escapes_everything_from_documents_and_links_only_markers() -> None
         '<a class="cite" href="#src-1" aria-label="Source 1">[1]</a></li></ul>'
     )
     assert to_html(blocks("Pay [1]", cites={1})) == "<p>Pay [1]</p>"
+
+
+def test_numbered_choices_stay_numbered() -> None:
+    # The advisor asks back with numbered choices; a reply picks one by its number, so the numbers must show.
+    parts = blocks("“driver” fits several roles:\n1. Bus Drivers\n2. Taxi Drivers\nWhich one?\n- a bullet")
+    assert [(b.kind, b.ordered) for b in parts] == [("paragraph", False), ("list", True), ("paragraph", False),
+                                                     ("list", False)]  # fmt: skip
+    assert "<ol><li>Bus Drivers</li><li>Taxi Drivers</li></ol>" in to_html(parts)
+    assert parts[1].to_dict()["ordered"] is True and "ordered" not in parts[3].to_dict()

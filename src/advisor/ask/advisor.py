@@ -35,7 +35,7 @@ from .answering import (
 from .basics import Act, ActsByMeaning, read_act, reply
 from .catalogue import Catalogue, describe
 from .compare import Comparer, Finding, point_of
-from .conversation import make_query, user_turns
+from .conversation import Pending, make_query, pending_choice, read_choice, user_turns
 from .evidence import Evidence, Scored
 from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, kind_label, wanted
 from .fit import FitRanker
@@ -61,6 +61,9 @@ MAX_CHOICES = 8
 SIMILAR_TITLE = 0.45
 # An ambiguous title with a clear question is answered for each of this many roles instead of asking back.
 ANSWER_EACH = 3
+# A reply of this many words at most may name a choice in other words; how much closer in meaning it must be.
+CHOICE_WORDS = 4
+CHOICE_MARGIN = 0.05
 # How well a question must match a heading for the heading's topic to become the question's.
 TOPIC_FLOOR = 0.5
 SPECIFIC_INTENTS = ("pay", "requirements", "growth", "responsibilities")
@@ -160,7 +163,7 @@ class Advisor:
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
         """What the question resolves to: the role(s) and topic, the units that answer it, and the answer."""
-        plan = self._plan(question, history, role)
+        plan = self._plan_reply(question, history) or self._plan(question, history, role)
         if plan.hits or not plan.answer.citations:
             return plan
         # An answer put together from several documents: the passages it cites are the ones it considered.
@@ -449,22 +452,22 @@ class Advisor:
 
     def _plan_unresolved(self, query: Query, match: RoleMatch) -> Plan:
         """A title that fits several roles or none: answer for each of a few when the question is clear, else ask
-        which; a title no document has is said to be not covered."""
+        which, numbered so a reply can pick by number; a title no document has is said to be not covered, with
+        the titles closest in meaning offered."""
         if match.unknown:
             reason = f"The role documents do not cover the role “{match.asked}”, so I cannot answer that."
             return Plan(query, abstain(query, reason, [self._roles_summary()]))
+        if self._made_up(query):
+            return Plan(query, self._ask_back(query, _no_such_title(match.asked), match.candidates))
         if len(match.candidates) > 1 and len(match.candidates) <= ANSWER_EACH and query.intent != "other":
             several = replace(query, roles=tuple(match.candidates), mode="compare")
             plan = self._plan_several(several, match.candidates)
             intro = f"“{match.asked}” fits {len(match.candidates)} roles; for each:\n"
             return replace(plan, answer=replace(plan.answer, text=intro + plan.answer.text))
-        names = "; ".join(match.candidates[:MAX_CHOICES])
-        more = f" (and {len(match.candidates) - MAX_CHOICES} more)" if len(match.candidates) > MAX_CHOICES else ""
         if len(match.candidates) == 1:
-            reason = f"No role document is titled “{match.asked}”. The closest role is {names}: is that the one?"
-        else:
-            reason = f"“{match.asked}” fits several roles: {names}{more}. Which one do you mean?"
-        return Plan(query, abstain(query, reason, list(match.candidates[:MAX_CHOICES])))
+            # Every word asked is in one title ("heavy driver"): ask whether it is the one.
+            return Plan(query, self._ask_back(query, f"No role document is titled “{match.asked}”", match.candidates))
+        return Plan(query, self._ask_back(query, f"“{match.asked}” fits several roles", match.candidates))
 
     def _plan_closest_role(self, query: Query) -> Plan:
         """No role named: answer from the single best-matching role and say so, never mixing roles."""
@@ -491,6 +494,8 @@ class Advisor:
         if self._speller is None:
             vocabulary = self.evidence.vocabulary()
             vocabulary.update({w.lower(): len(self.roles) for r in self.roles for w in re.findall(r"[A-Za-z]+", r)})
+            # Words of alternate titles are words too, however rare: "fatter" is no typo for "fitter".
+            vocabulary.update(dict.fromkeys(self.resolver.title_spellings(), 1))  # known, not made common
             model_words = self.embedder.known_words() if hasattr(self.embedder, "known_words") else ()
             # The words questions are made of come first: "wich" is "which" before it is "witch".
             self._speller = Speller(vocabulary.elements(), (*sorted(EVERYDAY_WORDS), *model_words))
@@ -564,14 +569,17 @@ class Advisor:
     def _subject_of_hit(self, hit: Hit) -> str:
         return self._subject[self.retriever.position_of(hit.chunk)]
 
-    def _similar_titles(self, phrase: str | None, floor: float = SIMILAR_TITLE) -> tuple[str, ...]:
+    def _similar_titles(self, phrase: str | None, floor: float = SIMILAR_TITLE, count: int = 3) -> tuple[str, ...]:
         if not phrase:
             return ()
+        scores = self._titles_vectors() @ self.embedder.embed_query(phrase)
+        order = [i for i in scores.argsort()[::-1][:count] if scores[i] >= floor]
+        return tuple(self.roles[i] for i in order)
+
+    def _titles_vectors(self) -> np.ndarray:
         if self._title_vectors is None:
             self._title_vectors = self.embedder.embed_documents(list(self.roles))
-        scores = self._title_vectors @ self.embedder.embed_query(phrase)
-        order = [i for i in scores.argsort()[::-1][:3] if scores[i] >= floor]
-        return tuple(self.roles[i] for i in order)
+        return self._title_vectors
 
     def _roles_summary(self) -> str:
         if len(self.roles) <= 12:
@@ -689,8 +697,83 @@ class Advisor:
             )
         return question
 
+    def _made_up(self, query: Query) -> bool:
+        """Whether the roles offered for a title were found by meaning alone: no title or alternate title has its
+        words, so it is no occupation the documents know ("unicorn whisperer")."""
+        return self.resolver.resolve(query.text).unknown
+
+    def _ask_back(self, query: Query, said: str, candidates: Sequence[str]) -> Answer:
+        """Asking which role was meant: one role ("The closest role is X: is that the one?") or a numbered list,
+        which a reply answers by "yes", a number or part of a name (see _plan_reply)."""
+        shown = list(candidates[:MAX_CHOICES])
+        if len(shown) == 1:
+            text = f"{said}. The closest role is {shown[0]}: is that the one?"
+        else:
+            more = f"\n(and {len(candidates) - MAX_CHOICES} more)" if len(candidates) > MAX_CHOICES else ""
+            lines = "\n".join(f"{i}. {name}" for i, name in enumerate(shown, start=1))
+            text = f"{said}:\n{lines}{more}\nWhich one do you mean? Reply with its number or part of its name."
+        return Answer(text, role=query.asked_role, intent=query.intent, abstained=True, covered=tuple(shown))
+
+    def _plan_reply(self, reply: str, history: Sequence[dict[str, Any]] | None) -> Plan | None:
+        """A reply to the advisor asking which role ("yes", "2", "the heavy truck one", "no"): the question asked
+        before, answered for the role chosen; None when the message is no such reply."""
+        pending = pending_choice(history, self.roles) if history else None
+        if pending is None:
+            return None
+        text = self._validate(reply)
+        choice = read_choice(text, pending, self.resolver)
+        if choice is None:
+            role = self._chosen_by_meaning(text, pending)
+            if role is None:
+                return None
+            return self._plan_chosen(pending, role)
+        if choice.declined:
+            return self._plan_declined(pending)
+        if choice.unsure:
+            query = self._pending_query(pending)[0]
+            return Plan(query, self._ask_back(query, "Several roles fit", pending.choices))
+        assert choice.role is not None  # a choice that is not a no names its role
+        return self._plan_chosen(pending, choice.role)
+
+    def _plan_chosen(self, pending: Pending, role: str) -> Plan:
+        """The pending question, for the role chosen: the words that named the role stand for it."""
+        query, _match = self._pending_query(pending)
+        query = self._inferred_topic(replace(query, role=role, roles=(role,), asked_role=None, mode="single"))
+        return self._plan_for_role(query, role, RoleMatch(role=role))
+
+    def _pending_query(self, pending: Pending) -> tuple[Query, RoleMatch]:
+        question = self._validate(pending.question)
+        return make_query(question, pending.history, self.resolver, refer=self._refer, normalize=self._normalize)
+
+    def _plan_declined(self, pending: Pending) -> Plan:
+        """No to the role offered: other roles close to the title asked, numbered, and the catalogue to browse."""
+        query, match = self._pending_query(pending)
+        asked = match.asked or query.text
+        others = [r for r in self._similar_titles(asked, count=len(pending.choices) + 3) if r not in pending.choices]
+        hint = "ask “which roles are there in <a field>?” to see the roles of a field, or name the role in other words"
+        if not others:
+            return Plan(query, Answer(f"Then I could not tell which role you mean: {hint}.", abstained=True))
+        answer = self._ask_back(query, f"Then perhaps one of these (or {hint})", others)
+        return Plan(query, answer)
+
+    def _chosen_by_meaning(self, reply: str, pending: Pending) -> str | None:
+        """A short reply naming a choice in other words ("trains" for Railroad Conductors and Yardmasters): the
+        choice closest in meaning, when clearly closer than the others."""
+        if len(reply.split()) > CHOICE_WORDS or len(pending.choices) < 2 or self.resolver.resolve(reply).role:
+            return None
+        positions = [self.roles.index(c) for c in pending.choices if c in self.roles]
+        scores = self._titles_vectors()[positions] @ self._embed(reply)
+        order = scores.argsort()[::-1]
+        if scores[order[0]] < SIMILAR_TITLE or scores[order[0]] - scores[order[1]] < CHOICE_MARGIN:
+            return None
+        return self.roles[positions[int(order[0])]]
+
 
 _ROLE_WORD = frozenset({stem("role"), stem("this")})
+
+
+def _no_such_title(asked: str | None) -> str:
+    return f"No role document is titled “{asked}”, and no occupation the documents cover goes by that name"
 
 
 def _first_kind(stated: set[str], kinds: Sequence[str]) -> str:

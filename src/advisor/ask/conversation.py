@@ -11,11 +11,12 @@ from typing import Any
 
 from ..errors import BadQuestionError
 from ..records import Query
-from ..text.lexical import content_stems, role_tokens, stem
+from ..text.lexical import STOPWORDS, content_stems, role_tokens, stem
 from ..text.units import NOT_UNICODE, has_lone_surrogate
 from .intent import question_intent
 from .questions import answer_form, comparison, key_terms, spelled_out
 from .roles import RoleMatch, RoleResolver, with_placeholder
+from .titles import title_words
 
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|for|what of|ok,? and|now)\b", re.I)
 _BARE_WORDS = frozenset(stem(w) for w in "and what about how same also then again ok okay now".split())
@@ -172,3 +173,151 @@ def _last_two(earlier: Sequence[_Turn]) -> list[str]:
         if len(seen) >= 2:
             break
     return list(reversed(seen[:2]))
+
+
+# The advisor's own ways of asking which role a question is about (see Advisor._plan_unresolved): a reply to
+# one of these may only answer it ("yes", "2", "the heavy truck one").
+_ASKED_BACK = re.compile(
+    r"is that the one\?|which one do you mean\?|which role do you mean\?|did you mean\b|fits \d+ roles; for each", re.I
+)
+_CONFIRM = re.compile(r"The closest role is (.+?): is that the one\?")
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\.\s+(.+?)\s*$", re.M)
+_YES = re.compile(
+    r"^(yes|yeah|yea|yep|yup|ya|y|sure|correct|right|exactly|ok|okay|that one|that's (it|the one|right)|"
+    r"it is|that is it|affirmative)\b",
+    re.I,
+)
+_NO = re.compile(r"^(no|nope|nah|n|neither|none( of (them|these|those))?|not (that|this|it|really)|wrong)\b", re.I)
+_NUMBER = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+|the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+_ORDINALS = dict(
+    zip("first second third fourth fifth sixth seventh eighth ninth tenth".split(), range(10), strict=True)
+)
+_ORDINALS["last"] = -1
+_ORDINAL = re.compile(r"^\s*(?:the\s+)?(" + "|".join(_ORDINALS) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question the advisor asked back about: which role it meant."""
+
+    question: str  # the user's question, as asked before the advisor asked back
+    history: tuple[dict[str, Any], ...]  # the messages before that question
+    choices: tuple[str, ...]  # the roles offered, in the order numbered
+    confirm: bool  # "The closest role is X: is that the one?": a yes takes X
+
+
+def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pending | None:
+    """The question an asking-back reply left open: the last message is the advisor asking which role, and the
+    user's message before it is the question."""
+    messages = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]
+    if len(messages) < 2 or messages[-1].get("role") != "assistant":
+        return None
+    said = messages[-1]["content"]
+    if not _ASKED_BACK.search(said):
+        return None
+    confirm = _CONFIRM.search(said)
+    known = set(roles)
+    if confirm is not None and confirm.group(1) in known:
+        choices: tuple[str, ...] = (confirm.group(1),)
+    else:
+        choices = offered(said, known)
+    asked = _user_before(messages, len(messages) - 1)
+    # A bare "yes" or "no" that was itself answered by asking again ("Several roles fit: ...") asked nothing:
+    # the question is the one before it.
+    while asked is not None and asked >= 2 and _bare_reply(messages[asked]["content"]):
+        if not _ASKED_BACK.search(messages[asked - 1]["content"]):
+            break
+        asked = _user_before(messages, asked - 1)
+    if not choices or asked is None:
+        return None
+    return Pending(messages[asked]["content"], tuple(messages[:asked]), choices, confirm is not None)
+
+
+def _user_before(messages: Sequence[dict[str, Any]], end: int) -> int | None:
+    return next((i for i in range(end - 1, -1, -1) if messages[i].get("role") == "user"), None)
+
+
+def _bare_reply(text: str) -> bool:
+    bare = text.strip().rstrip("!. ")
+    return bool(_YES.fullmatch(bare) or _NO.fullmatch(bare))
+
+
+def offered(text: str, roles: set[str]) -> tuple[str, ...]:
+    """The roles an asking-back message lists: numbered lines ("1. Commercial Pilots"), else a list run
+    together ("the closest roles are: A; B; C.")."""
+    numbered = [name for _n, name in _NUMBERED.findall(text) if name in roles]
+    if numbered:
+        return tuple(dict.fromkeys(numbered))
+    parts = (p.strip().removeprefix("- ").rstrip(".?").strip() for p in re.split(r";|: |\n", text))
+    return tuple(dict.fromkeys(p for p in parts if p in roles))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a reply to an asking-back says: the role chosen, no to the one offered, or yes to a list of several
+    (which one is still to be said)."""
+
+    role: str | None = None
+    declined: bool = False
+    unsure: bool = False
+
+
+def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice | None:
+    """A reply that answers the question asked back: yes (to the one role offered), no, a number ("2", "the
+    second one"), or the name or part of the name of one of the roles offered ("the heavy truck one"); None
+    when the reply is something else (a new question)."""
+    text = reply.strip()
+    if _YES.fullmatch(text.rstrip("!. ")):
+        return Choice(pending.choices[0]) if len(pending.choices) == 1 else Choice(unsure=True)
+    if _YES.match(text) and len(pending.choices) == 1:
+        return Choice(pending.choices[0])
+    index = _choice_number(text)
+    if index is not None and -len(pending.choices) <= index < len(pending.choices):
+        return Choice(pending.choices[index])
+    if _NO.match(text):
+        return Choice(declined=True)
+    named = resolver.resolve(text)
+    if named.role is not None:
+        return Choice(named.role) if named.role in pending.choices else None
+    fitting = [c for c in named.candidates if c in pending.choices]
+    if len(fitting) == 1:
+        return Choice(fitting[0])
+    best = best_named(text, pending.choices)
+    return Choice(best) if best is not None else None
+
+
+def _choice_number(text: str) -> int | None:
+    """The index a reply picks by number ("2", "#2", "the second one", "the last one")."""
+    number = _NUMBER.match(text)
+    if number is not None:
+        return int(number.group(1)) - 1 if int(number.group(1)) > 0 else None
+    ordinal = _ORDINAL.match(text)
+    return _ORDINALS[ordinal.group(1).lower()] if ordinal is not None else None
+
+
+_REPLY_FILLER = frozenset("one ones like mean meant guy gal kind sort type job role please i think the that".split())
+
+
+def best_named(reply: str, choices: Sequence[str]) -> str | None:
+    """The one choice whose title holds the most of the reply's words ("school" -> "Bus Drivers, School";
+    "the physical therapy one" -> Physical Therapists: a word may be the field of a title's word)."""
+    words = [w for w in title_words(reply) if w not in STOPWORDS and w not in _REPLY_FILLER and len(w) > 1]
+    if not words:
+        return None
+    scored = []
+    for choice in choices:
+        title = title_words(choice)
+        said = sum(1 for w in words if any(_same_word(w, t) for t in title))
+        if said:
+            scored.append((said, said / len(title), choice))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]
+
+
+def _same_word(typed: str, title_word: str) -> bool:
+    """A reply's word for a title's word: the same, or the same stem ("therapy", "therapist")."""
+    if typed == title_word:
+        return True
+    return min(len(typed), len(title_word)) >= 5 and stem(typed)[:5] == stem(title_word)[:5]

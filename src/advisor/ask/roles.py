@@ -8,8 +8,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..text.lexical import STOPWORDS, role_tokens
+from ..text.lexical import STOPWORDS, role_tokens, stem
 from .facts import aspect_words
+from .questions import EVERYDAY_WORDS, FILLER, INTENT_WORDS
+from .titles import both_ways, learn_shorthands, short_forms, spelled_forms, title_words
 
 SENIORITY = frozenset(
     {"senior", "junior", "lead", "principal", "staff", "chief", "head", "associate", "entry", "level"}
@@ -81,18 +83,23 @@ class RoleResolver:
         self._headings = [h for h in sorted(set(headings)) if _names_a_role(h)]
         self._exact: dict[tuple[str, ...], set[str]] = {}
         for role in self.roles:
-            if role_tokens(role):
-                self._exact.setdefault(tuple(role_tokens(role)), set()).add(role)
+            if title_words(role):
+                self._exact.setdefault(title_words(role), set()).add(role)
         self._alias: dict[tuple[str, ...], set[str]] = {}
+        # One-word alternate titles that are everyday words too ("provost", "cop", "model"): names only where a
+        # role is named (see _word_title).
+        self._word: dict[str, set[str]] = {}
+        self._acronyms: set[str] = set()
         for role, names in (aliases or {}).items():
             for name in names:
-                key = _alias_key(name)
-                if key:
-                    self._alias.setdefault(key, set()).add(role)
+                for form in spelled_forms(name):
+                    self._add_alias(form, role)
+        self._add_short_forms([n for names in (aliases or {}).values() for n in names])
         self._by_head: dict[str, list[_Title]] = {}
         for title in self._titles:
             self._by_head.setdefault(title.core[-1], []).append(title)
-        vocabulary = {t for key in (*self._exact, *self._alias) for t in key}
+        vocabulary = {t for key in (*self._exact, *self._alias) for t in key} | set(self._word)
+        self._known = frozenset(vocabulary)
         self._vocabulary: dict[str, list[str]] = {}
         for token in vocabulary:
             self._vocabulary.setdefault(token[:1], []).append(token)
@@ -107,31 +114,26 @@ class RoleResolver:
         self._heads = ROLE_NOUNS | {k[-1] for k in (*self._exact, *self._alias) if _PERSON.search(k[-1])}
 
     def resolve(self, question: str) -> RoleMatch:
-        tokens = [self._correct(t) for t in role_tokens(question)]
+        tokens = [self._correct(t) for t in title_words(question)]
         asked = asked_role_phrase(question, self._heads)
         exact = self._lookup(tokens, self._exact)
         alias = self._lookup(tokens, self._alias)
         # "data wrangler" is not the same as the alternate title "wrangler": a partial match does not count.
-        if alias is not None and asked and len(alias[0].split()) < len(role_tokens(asked)):
+        if alias is not None and asked and len(alias[0].split()) < len(title_words(asked)):
             alias = None
         variant = self._variant(tokens)
-        # The longest match wins ("model making supervisor" is not "Models"); on a tie, a title beats a variant
-        # of a title, which beats an alternate title.
-        options = []
-        if exact is not None:
-            options.append((len(exact[0].split()), 2, "exact"))
-        if variant is not None:
-            options.append((variant[1], 1, "variant"))
-        if alias is not None:
-            options.append((len(alias[0].split()), 0, "alias"))
+        word = self._word_title(question)
+        # The longest match wins ("model making supervisor" is not "Models"); on a tie, a title beats an
+        # alternate title O*NET lists, which beats a variant of a title (a guess: "truck driver" is no more the
+        # light truck driver than the heavy one), which beats a one-word title that is an everyday word too.
+        options: list[tuple[int, int, tuple[str, set[str]]]] = []
+        for priority, found in enumerate((word, variant, alias, exact)):
+            if found is not None:
+                options.append((len(found[0].split()), priority, found))
         if options:
-            kind = max(options)[2]
-            if kind == "variant" and variant is not None:
-                return RoleMatch(role=variant[0])
-            found = exact if kind == "exact" else alias
-            assert found is not None  # the kind names one of the matches found above
-            phrase, roles = found
-            said = None if kind == "exact" else _asked_words(question, phrase)
+            _length, priority, (phrase, roles) = max(options, key=lambda o: o[:2])
+            roles = self._narrow(roles)
+            said = None if priority == 3 or (priority == 1 and len(roles) == 1) else _asked_words(question, phrase)
             if len(roles) == 1:
                 return RoleMatch(role=next(iter(roles)), asked=said)
             return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
@@ -155,9 +157,73 @@ class RoleResolver:
                     return " ".join(key), table[key]
         return None
 
+    def _add_alias(self, name: str, role: str) -> None:
+        key = _alias_key(name)
+        if key:
+            self._alias.setdefault(key, set()).add(role)
+            if _ACRONYM.fullmatch(name.strip()) and name.strip().isalpha():
+                self._acronyms.add(key[0])
+            return
+        words = title_words(re.sub(r"\([^)]*\)", " ", name))
+        if len(words) == 1 and _everyday_title(words[0]):
+            self._word.setdefault(words[0], set()).add(role)
+
+    def _add_short_forms(self, names: list[str]) -> None:
+        """Titles as people shorten them ("pharmacy tech") or spell them out ("hvac technician"), with the
+        shorthands the titles themselves use; a title or alternate title written that way keeps its own roles."""
+        shorthands = both_ways(learn_shorthands(names))
+        derived: dict[tuple[str, ...], set[str]] = {}
+        for table in (self._exact, self._alias):
+            for key, roles in table.items():
+                for form in short_forms(key, shorthands):
+                    derived.setdefault(form, set()).update(roles)
+        for form, roles in derived.items():
+            if form not in self._exact and form not in self._alias and len(form) > 1:
+                self._alias[form] = roles
+
+    def _narrow(self, roles: set[str]) -> set[str]:
+        """An alternate title a specific occupation shares with a catch-all one ("heavy truck driver": Heavy and
+        Tractor-Trailer Truck Drivers and Material Moving Workers, All Other) is the specific one's."""
+        specific = {r for r in roles if not _RESIDUAL.search(r)}
+        return specific if len(specific) == 1 else roles
+
+    def _word_title(self, question: str) -> tuple[str, set[str]] | None:
+        """A one-word title that is an everyday word too, where the question names a role with it: after "a",
+        "the", "as" ("how much does a provost make"), or with only words about the job around it ("cop salary?")."""
+        if not self._word:
+            return None
+        raw = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", question)]
+        for i, word in enumerate(raw):
+            key = title_words(word)
+            if len(key) != 1:
+                continue
+            token = self._plural(key[0])
+            if token not in self._word:
+                continue
+            before = [w for w in raw[:i] if w not in SENIORITY]
+            # After "a" and ending the phrase ("a provost make"): not "the general pay", where it is a modifier.
+            named = before and before[-1] in _DETERMINERS and (i + 1 == len(raw) or _ends_phrase(raw[i + 1], word))
+            if named or all(_about_the_job(w) for w in raw[:i] + raw[i + 1 :]):
+                return token, self._word[token]
+        return None
+
+    def _plural(self, token: str) -> str:
+        """A plural the plain rule leaves alone ("rns", "vps") as the title word it is the plural of."""
+        if token not in self._known and token.endswith("s") and token[:-1] in self._known:
+            return token[:-1]
+        return token
+
+    def title_spellings(self) -> set[str]:
+        """The words of titles and alternate titles, no typos however rare ("fatter" is no "fitter"), with the
+        plurals of the names for people and of the titles written in capitals ("dunners", "cnas" is no "cans")."""
+        people = {w for w in self._known if w in self._acronyms or _PERSON.search(w)}
+        return {w for w in self._known if w.isalpha()} | {w + "s" for w in people if w.isalpha()}
+
     def _correct(self, token: str) -> str:
-        """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles."""
-        if len(token) < 5 or token in STOPWORDS:
+        """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles; the
+        words every question has ("actually") are no typos."""
+        token = self._plural(token)
+        if len(token) < 5 or token in STOPWORDS or token in EVERYDAY_WORDS:
             return token
         bucket = self._vocabulary.get(token[:1], [])
         if token in bucket:
@@ -170,18 +236,24 @@ class RoleResolver:
         derived = [w for w in bucket if _derives(token, w)]
         return derived[0] if len(derived) == 1 else token
 
-    def _variant(self, tokens: list[str]) -> tuple[str, int] | None:
-        best: tuple[float, int, str] | None = None
-        heads = {t for t in tokens}
-        titles = [t for head in heads for t in self._by_head.get(head, [])]
-        for title in titles:
+    def _variant(self, tokens: list[str]) -> tuple[str, set[str]] | None:
+        """The titles the question says the end of ("cloud engineer" of Senior Cloud Engineer): those it says
+        the most words of; of those, the one it says in full, else all of them (to choose from)."""
+        matches: list[tuple[int, _Title]] = []
+        for title in {t for head in set(tokens) for t in self._by_head.get(head, [])}:
             matched = _suffix_match(title.core, tokens)
-            if matched == 0:
-                continue
-            score = (matched / len(title.core), matched, title.name)
-            if best is None or score[:2] > best[:2]:
-                best = score
-        return (best[2], best[1]) if best is not None else None
+            # "of protective service workers" says no more of a title than "protective service workers".
+            while matched and title.core[-matched] in STOPWORDS:
+                matched -= 1
+            if matched:
+                matches.append((matched, title))
+        if not matches:
+            return None
+        longest = max(m[0] for m in matches)
+        best = [title for n, title in matches if n == longest]
+        whole = {t.name for t in best if len(t.core) == longest}
+        roles = whole or {t.name for t in best}
+        return " ".join(best[0].core[-longest:]), roles
 
     def named_roles(self, question: str) -> list[str]:
         """Every document role the question names, in order ("cloud engineer vs cv engineer" -> two roles).
@@ -208,13 +280,13 @@ class RoleResolver:
     def field(self, question: str) -> str | None:
         """The one role whose title's field words, two or more in a row, the question says without the title
         ("is computer vision a field with a future?"; "credit risk pay")."""
-        tokens = [self._correct(t) for t in role_tokens(question)]
+        tokens = [self._correct(t) for t in title_words(question)]
         fitting = {r for i in range(len(tokens) - 1) for r in self._fields.get(tuple(tokens[i : i + 2]), ())}
         return next(iter(fitting)) if len(fitting) == 1 else None
 
     def partial(self, phrase: str) -> str | None:
         """The one role whose title holds every word of a partial name ("vision", "the credit one", "cv")."""
-        wanted = {t for t in role_tokens(phrase) if t not in SENIORITY and t not in _FILLER and t not in ROLE_NOUNS}
+        wanted = {t for t in title_words(phrase) if t not in SENIORITY and t not in _FILLER and t not in ROLE_NOUNS}
         if not wanted:
             return None
         fitting = [t.name for t in self._titles if wanted <= set(t.core)]
@@ -237,7 +309,7 @@ class RoleResolver:
             if not _names_a_role(heading):
                 continue
             core = _core(doc_role)
-            if not core or _suffix_match(core, role_tokens(heading)) == len(core):
+            if not core or _suffix_match(core, list(title_words(heading))) == len(core):
                 return doc_role
             return _strip_note(heading)
         return doc_role
@@ -250,10 +322,13 @@ _SEPARATOR = re.compile(
 )
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&/]{1,6}")
+
+
 def _alias_key(name: str) -> tuple[str, ...]:
     """Normalized tokens of an alternate title, or () when it would match ordinary words too often."""
-    acronym = bool(re.fullmatch(r"[A-Z][A-Z0-9&/]{1,6}", name.strip()))
-    tokens = tuple(role_tokens(re.sub(r"\([^)]*\)", " ", name)))
+    acronym = bool(_ACRONYM.fullmatch(name.strip()))
+    tokens = title_words(re.sub(r"\([^)]*\)", " ", name))
     if not tokens:
         return ()
     if len(tokens) == 1:
@@ -270,7 +345,7 @@ def _asked_words(question: str, phrase: str) -> str:
     words = re.findall(r"[A-Za-z0-9][A-Za-z0-9+#'/-]*", question)
     for i in range(len(words)):
         for j in range(i + 1, min(len(words), i + len(wanted)) + 1):
-            tokens = role_tokens(" ".join(words[i:j]))
+            tokens = title_words(" ".join(words[i:j]))
             if len(tokens) == len(wanted) and all(_similar(a, b) for a, b in zip(tokens, wanted, strict=True)):
                 return " ".join(words[i:j])
     return phrase
@@ -283,7 +358,7 @@ def asked_role_phrase(question: str, heads: frozenset[str] | set[str] = ROLE_NOU
         if _singular_lower(word, heads) not in heads:
             continue
         start = i
-        while start > 0 and raw[start - 1].lower() not in _FILLER and len(raw[start - 1]) > 1 and i - start < 3:
+        while start > 0 and _may_name(raw[start - 1].lower()) and len(raw[start - 1]) > 1 and i - start < 3:
             start -= 1
         return " ".join(raw[start : i + 1])
     return None
@@ -295,8 +370,45 @@ def _singular_lower(word: str, heads: frozenset[str] | set[str] = ROLE_NOUNS) ->
 
 
 def _core(title: str) -> tuple[str, ...]:
-    tokens = [t for t in role_tokens(_strip_note(title)) if t not in SENIORITY]
-    return tuple(tokens) or tuple(role_tokens(title))
+    tokens = [t for t in title_words(_strip_note(title)) if t not in SENIORITY]
+    return tuple(tokens) or title_words(title)
+
+
+# The catch-all occupations of a classification ("Material Moving Workers, All Other").
+_RESIDUAL = re.compile(r",\s*All Other\b|\bMiscellaneous\b", re.I)
+# Words after which a one-word title names a role: "a provost", "the bursar", "work as consul".
+_DETERMINERS = frozenset("a an the as become becoming being my our your their".split())
+
+
+def _everyday_title(word: str) -> bool:
+    """A one-word alternate title that is no person noun ("provost", "cop"): kept apart, for _word_title."""
+    return len(word) >= 2 and word not in STOPWORDS and word not in SENIORITY and word not in _FILLER
+
+
+def _ends_phrase(following: str, word: str) -> bool:
+    """Whether the word after a title leaves the title a noun of its own: a verb or a small word ("a provost
+    makes", "a cop in Ohio") or the title's possessive ("a provost's salary"), not a noun it describes."""
+    if word.endswith("'s"):
+        return True
+    return following in STOPWORDS or (stem(following) in FILLER and stem(following) not in INTENT_WORDS)
+
+
+# Words that say which figure of the pay is asked ("the highest paid plumbers", "salary range plumbers"): they
+# never make part of a title the person asks about.
+_MEASURES = frozenset(
+    "top bottom highest lowest best worst average avg median mean percent percentile range annual hourly yearly"
+    " monthly starting".split()
+)
+
+
+def _may_name(word: str) -> bool:
+    """Whether a word before a title's head may be part of the title asked ("data" of "data wrangler")."""
+    return word not in _FILLER and word not in _MEASURES and stem(word) not in INTENT_WORDS
+
+
+def _about_the_job(word: str) -> bool:
+    """A word any question about a job has ("how", "much", "salary", "make")."""
+    return word in STOPWORDS or word in _FILLER or stem(word) in FILLER or stem(word) in INTENT_WORDS
 
 
 _FIELD_ENDING = re.compile(r"(ing|ure|is|ics|y)$")

@@ -43,11 +43,13 @@ class Span:
 class Block:
     kind: Literal["paragraph", "list"]
     items: tuple[tuple[Span, ...], ...]  # a paragraph has one item
+    ordered: bool = False  # a numbered list: the numbers are what a reply picks a choice by ("2")
 
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "paragraph":
             return {"type": "paragraph", "spans": [s.to_dict() for s in self.items[0]]}
-        return {"type": "list", "items": [[s.to_dict() for s in item] for item in self.items]}
+        listed: dict[str, Any] = {"type": "list", "items": [[s.to_dict() for s in item] for item in self.items]}
+        return {**listed, "ordered": True} if self.ordered else listed
 
 
 def blocks(text: str, cites: Collection[int] = (), marks: Sequence[tuple[int, int]] = ()) -> list[Block]:
@@ -55,6 +57,7 @@ def blocks(text: str, cites: Collection[int] = (), marks: Sequence[tuple[int, in
     only for n in cites; marks are (start, end) offsets into text to highlight."""
     out: list[Block] = []
     items: list[tuple[Span, ...]] = []
+    ordered = False
     offset = 0
     for line in text.split("\n"):
         start = offset
@@ -64,16 +67,22 @@ def blocks(text: str, cites: Collection[int] = (), marks: Sequence[tuple[int, in
         lead = bullet or heading
         skip = lead.end() if lead else len(line) - len(line.lstrip())
         spans = _inline(text, start + skip, start + len(line.rstrip()), cites, marks, bold=heading is not None)
-        if bullet is not None and spans:
+        numbered = bullet is not None and bullet.group().strip()[0].isdigit()
+        if bullet is not None and spans and (not items or numbered == ordered):
             items.append(spans)
+            ordered = numbered
             continue
         if items:
-            out.append(Block("list", tuple(items)))
+            out.append(Block("list", tuple(items), ordered))
             items = []
+        if bullet is not None and spans:
+            items.append(spans)  # a list of the other kind starts
+            ordered = numbered
+            continue
         if spans:
             out.append(Block("paragraph", (spans,)))
     if items:
-        out.append(Block("list", tuple(items)))
+        out.append(Block("list", tuple(items), ordered))
     return out
 
 
@@ -95,7 +104,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
 
 
 def to_html(parts: Iterable[Block], cite_link: str = "") -> str:
-    """Escaped HTML of blocks: <p>, <ul><li>, <strong>, <mark>; a citation marker is a link to
+    """Escaped HTML of blocks: <p>, <ul><li> (<ol> when numbered), <strong>, <mark>; a citation marker is a link to
     `#{cite_link}{n}` (or plain text without cite_link)."""
     out = []
     for block in parts:
@@ -103,7 +112,8 @@ def to_html(parts: Iterable[Block], cite_link: str = "") -> str:
         if block.kind == "paragraph":
             out.append(f"<p>{rendered[0]}</p>")
         else:
-            out.append("<ul>" + "".join(f"<li>{r}</li>" for r in rendered) + "</ul>")
+            tag = "ol" if block.ordered else "ul"
+            out.append(f"<{tag}>" + "".join(f"<li>{r}</li>" for r in rendered) + f"</{tag}>")
     return "".join(out)
 
 

@@ -487,7 +487,7 @@
   function renderBlocks(parent, blocks, onCite) {
     (blocks || []).forEach(function (block) {
       if (block.type === "list") {
-        var list = el("ul");
+        var list = el(block.ordered ? "ol" : "ul");  // numbered choices: a reply picks one by its number
         (block.items || []).forEach(function (spans) {
           var item = el("li");
           renderSpans(item, spans, onCite);
