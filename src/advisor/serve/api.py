@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
@@ -247,6 +247,23 @@ def rate_limit(limiter: ClientLimiter) -> Callable[[Request], None]:
     return check
 
 
+T = TypeVar("T")
+
+
+async def in_slot(gate: AdmissionGate, work: Callable[..., T], *args: Any) -> T:
+    """Work of the advisor for one request, in a worker thread and at most the gate's number at once: 503 when
+    the queue is full, 422 with the reason for a question or background it cannot take."""
+    try:
+        async with gate.slot():
+            return await run_in_threadpool(work, *args)
+    except Busy:
+        raise HTTPException(
+            503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
+        ) from None
+    except BadQuestionError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
 class Answering:
     """An answer for an API request: at most the gate's number at once, recorded in the store if there is one."""
 
@@ -258,15 +275,7 @@ class Answering:
     async def answer(self, body: AskRequest) -> tuple[Answer, str | None]:
         advisor = self.get_advisor()
         history = [m.model_dump() for m in body.history]
-        try:
-            async with self.gate.slot():
-                result = await run_in_threadpool(advisor.ask, body.question, history, body.role)
-        except Busy:
-            raise HTTPException(
-                503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
-            ) from None
-        except BadQuestionError as exc:
-            raise HTTPException(422, str(exc)) from None
+        result = await in_slot(self.gate, advisor.ask, body.question, history, body.role)
         answer_id = None
         if self.store is not None:
             # Outside the answering slot: a slow disk delays this request's id, not other people's answers.
@@ -313,15 +322,7 @@ def _add_match_route(
         every requirement quoted and cited. The background is read from this request alone and recorded nowhere."""
         advisor = get_advisor()
         history = [m.model_dump() for m in body.history]
-        try:
-            async with gate.slot():
-                report = await run_in_threadpool(advisor.match_report, body.background, history, body.limit)
-        except Busy:
-            raise HTTPException(
-                503, "The advisor is busy right now. Please try again in a moment.", headers={"Retry-After": "2"}
-            ) from None
-        except BadQuestionError as exc:
-            raise HTTPException(422, str(exc)) from None
+        report = await in_slot(gate, advisor.match_report, body.background, history, body.limit)
         data = report.to_dict()
         formatted = answer_dict(report.answer)
         return {**data, "blocks": formatted["blocks"], "citations": formatted["citations"]}
