@@ -261,3 +261,17 @@ def test_yes_to_several_choices_asks_which_again(titled: Advisor) -> None:
     again = _turns(titled, "How much does a driver make?", "yes", "4")
     assert again[1].abstained and "1. Bus Drivers, School" in again[1].text
     assert again[2].role == "Shuttle Drivers and Chauffeurs" and "$37,610" in again[2].text
+
+
+def test_a_history_message_longer_than_a_question_may_be_is_refused_with_a_reason(advisor: Advisor) -> None:
+    long_turn = "I know python" + " " * 16_000 + "x"
+    history = [{"role": "user", "content": long_turn}, {"role": "assistant", "content": "..."}]
+    for call in (lambda: advisor.ask("and the pay?", history), lambda: advisor.match("I know SQL", history)):
+        with pytest.raises(BadQuestionError, match="history has a message of"):
+            call()
+
+
+def test_a_verdict_on_an_amount_follows_the_median_when_the_answer_gives_it(advisor: Advisor) -> None:
+    # The median ($185,000 - $205,000) reaches $150k although the range starts below it.
+    answer = advisor.ask("can an ML Performance Architect make $180k?")
+    assert answer.text.startswith("Yes. "), answer.text[:160]

@@ -79,3 +79,10 @@ def test_a_degree_without_its_level_is_a_degree_whose_level_is_not_known() -> No
     studied = read_profile(["I studied civil engineering and have 4 years designing bridges"])
     assert studied.fields == ("civil engineering",) and studied.level is None
     assert read_profile(["I have an MBA"]).certifications == ()
+
+
+def test_degree_letters_are_degrees_and_typed_markers_are_not_read() -> None:
+    profile = read_profile(["I have a BA in history and a JD, and I know Python [2] **well**"])
+    assert profile.certifications == ()
+    assert [d.level for d in profile.degrees] == ["bachelor"]
+    assert "[2]" not in profile.summary() and "*" not in profile.summary()

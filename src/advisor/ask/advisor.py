@@ -163,6 +163,7 @@ class Advisor:
 
     def plan(self, question: str, history: Sequence[dict[str, Any]] | None = None, role: str | None = None) -> Plan:
         """What the question resolves to: the role(s) and topic, the units that answer it, and the answer."""
+        self._check_history(history)
         plan = self._plan_reply(question, history) or self._plan(question, history, role)
         if plan.hits or not plan.answer.citations:
             return plan
@@ -615,6 +616,7 @@ class Advisor:
     ) -> FitReport:
         """match(), with what was read from the background and every point of the roles shown; pinned: roles to
         show whatever their rank (the ones the person asked about)."""
+        self._check_history(history)
         if not isinstance(limit, int) or not 1 <= limit <= 20:
             raise BadQuestionError("limit must be a whole number from 1 to 20.")
         if isinstance(background, str) and not background.strip():
@@ -681,6 +683,16 @@ class Advisor:
         if self._title_vectors is None:
             self._title_vectors = self.embedder.embed_documents(list(self.roles))
         return self._title_vectors
+
+    def _check_history(self, history: Sequence[Any] | None) -> None:
+        """Each earlier message the person wrote is read again (roles, topics, background): none may be longer
+        than a question may be, so a long history cannot make one request slow."""
+        limit = self.settings.max_question_chars
+        for turn in user_turns(history):
+            if len(turn) > limit:
+                raise BadQuestionError(
+                    f"history has a message of {len(turn)} characters; the limit is {limit}, as for a question."
+                )
 
     def _validate(self, question: object) -> str:
         if not isinstance(question, str):

@@ -312,8 +312,10 @@ def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -
         ]
         if amount is None or not given:
             return ""
-        if min(given[0][1]) >= amount:
-            return "Yes. "  # the first figure given (the median, or the low end of the range) reaches it
+        # The typical pay (the median when the answer gives it, else its first figure) reaches the amount.
+        typical = next((f for u, f in given if "median" in display(u).lower()), given[0][1])
+        if min(typical) >= amount:
+            return "Yes. "
         top_unit, top = max(((u, max(f)) for u, f in given), key=lambda x: x[1])
         open_ended = _OPEN_ENDED.search(top_unit.text)
         return "It depends. " if top >= amount or open_ended else "No. "

@@ -140,7 +140,10 @@ def _lines(fit: RoleFit, quotes: dict[int, tuple[str, int]]) -> list[str]:
 def _heading(n: int, fit: RoleFit) -> str:
     counts = fit.counts()
     verdict = "fits" if fit.fits else "does not fit well"
-    tally = ", ".join(f"{counts[s]} {s}" for s in (MATCHES, MISSING, NOT_KNOWN) if counts[s])
+    said = {MATCHES: ("match", "matches")}  # "1 match", "2 matches"; "missing" and "not known" do not change
+    tally = ", ".join(
+        f"{counts[s]} {said.get(s, (s, s))[counts[s] != 1]}" for s in (MATCHES, MISSING, NOT_KNOWN) if counts[s]
+    )
     return f"**{n}. {fit.role}**: {verdict}" + (f" ({tally})" if tally else "")
 
 

@@ -225,7 +225,7 @@ class Profile:
             words = LEVEL_WORDS[degree.level] if degree.exact else "a degree"
             parts.append(f"{words} in {degree.field}" if degree.field else words)
         if self.years is not None:
-            parts.append(f"{self.years:g} years of experience")
+            parts.append(f"{self.years:g} year{'s' if self.years != 1 else ''} of experience")
         if self.titles:
             parts.append("worked as " + ", ".join(self.titles))
         if self.areas:
@@ -274,10 +274,15 @@ def describes_self(text: str) -> bool:
     return bool(_BACKGROUND_WORDS.search(text)) or not read_profile([text]).empty
 
 
+_MARKUP = re.compile(r"\[\s*\d*\s*\]|[*_`\[\]]")
+
+
 def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
     """The background the messages state, oldest first; a later figure (years) replaces an earlier one. known:
     tool and skill names (lower case) the documents use, found in the messages however they are said."""
-    messages = [spelled_out(m) for m in messages]  # "5 yrs xp", "ATP cert"
+    # What is read is said back in the reply: a "[2]" or "**" the person typed must not become a citation
+    # marker or emphasis there.
+    messages = [_MARKUP.sub(" ", spelled_out(m)) for m in messages]  # "5 yrs xp", "ATP cert"
     degrees: dict[tuple[str, str], Degree] = {}
     years: tuple[float, str] | None = None
     skills: dict[str, None] = {}
@@ -453,13 +458,20 @@ _NAME = re.compile(r"(?<![\w+#])(?:[A-Z]{2,6}[0-9]?|[A-Z][a-z]+[A-Z][A-Za-z]*|C\
 _NOT_NAMES = re.compile(r"^(?:I|PHD|PhD|MSc|BSc|MBA|MS|BS|BA|MA|GED|OK|USA|US|UK|EU)$")
 
 
+# A degree named by its letters alone ("BA", "B.S.", "JD", "MD"): never a certification.
+_DEGREE_NAME = re.compile(
+    r"(?:a\.?a|a\.?s|b\.?a|b\.?s|b\.?sc|b\.?eng|m\.?a|m\.?s|m\.?sc|m\.?eng|mba|m\.?d|j\.?d|ph\.?\s?d|ed\.?d)\.?",
+    re.I,
+)
+
+
 def _certifications(text: str) -> list[str]:
     out = []
     for found in _CERTIFIED.finditer(text):
         name = next((g for g in found.groups() if g and g.strip()), "")
         name = _clean(name)
-        if any(p.fullmatch(name) for _level, p in _DEGREES):
-            continue  # "I have an MBA" is a degree
+        if any(p.fullmatch(name) for _level, p in _DEGREES) or _DEGREE_NAME.fullmatch(name):
+            continue  # "I have an MBA", "a BA in history" are degrees
         if name and not re.fullmatch(r"(?:a|an|the|my|no|any|i|I)", name):
             out.append(name)
     return out
