@@ -114,7 +114,12 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a") as handle:
+    try:
+        handle = open(f"{database}.migrate-lock", "a")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield  # a folder the server cannot write to: one process at a time is then the operator's business
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
