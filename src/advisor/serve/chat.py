@@ -70,7 +70,7 @@ def shown_examples(advisor: Advisor) -> list[str]:
 
 def _answered_as_asked(advisor: Advisor, question: str) -> bool:
     try:
-        answer = advisor.ask(question)
+        answer = advisor.plan(question).answer  # what the question resolves to; nothing is asked of a user
     except Exception:  # an example that fails is left out; the page is still served
         log.warning("The example question %r could not be answered; it is not shown.", question, exc_info=True)
         return False
