@@ -154,3 +154,22 @@ def test_match_ranks_the_roles_for_a_background(product_settings: Settings) -> N
     assert "- Missing: “Experience: Typically 10+ years" in text.stdout and "\n[1] " in text.stdout
     empty = _run("match", "--index", str(product_settings.index_dir), " ")
     assert empty.returncode == 1 and "background is empty" in empty.stderr
+
+
+def test_eval_lists_a_held_out_parts_failures_only_when_asked(product_settings: Settings, tmp_path: Path) -> None:
+    """Reading the test part's failures while changing the code is how it stops being held out."""
+    case = (
+        "k: 5\ncases:\n  - id: {id}\n    question: How much does an ML Performance Architect make?\n"
+        "    role: ML Performance Architect\n    facts: ['$999,999']\n"
+    )
+    (tmp_path / "dev.yaml").write_text(case.format(id="dev-wrong"))
+    (tmp_path / "test.yaml").write_text(case.format(id="held-wrong"))
+    args = ["eval", "--index", str(product_settings.index_dir)]
+    args += ["--questions", str(tmp_path / "dev.yaml"), "--questions", str(tmp_path / "test.yaml")]
+    quiet = _run(*args)
+    assert "dev-wrong" in quiet.stdout and "held-wrong" not in quiet.stdout, quiet.stdout
+    assert "1 not right; held-out part" in quiet.stdout
+    as_json = json.loads(_run(*args, "--json").stdout)
+    assert as_json["test"]["cases"] is None and as_json["test"]["right_by_kind"]["other"] == {"right": 0, "cases": 1}
+    shown = _run(*args, "--show-held-out")
+    assert "held-wrong" in shown.stdout

@@ -213,6 +213,11 @@ def facts_cmd(role: str, index: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-case results as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every case, not only failures.")
 @click.option(
+    "--show-held-out",
+    is_flag=True,
+    help="Also list the cases of held-out parts (test, *-test); by default only their totals are shown.",
+)
+@click.option(
     "--roles",
     "roles_dir",
     type=click.Path(file_okay=False, exists=True),
@@ -221,7 +226,13 @@ def facts_cmd(role: str, index: str | None, as_json: bool) -> None:
 )
 @click.option("--sample", default=200, show_default=True, help="With --roles: titles per variant.")
 def eval_cmd(
-    index: str | None, questions: tuple[str, ...], as_json: bool, verbose: bool, roles_dir: str | None, sample: int
+    index: str | None,
+    questions: tuple[str, ...],
+    as_json: bool,
+    verbose: bool,
+    show_held_out: bool,
+    roles_dir: str | None,
+    sample: int,
 ) -> None:
     """Measure answers on the question sets: right answers per kind of question, retrieval (hit@k, MRR), fact
     accuracy, citation accuracy and abstention accuracy, for the development part (eval/dev.yaml, which the
@@ -230,9 +241,13 @@ def eval_cmd(
     Exits with status 1 when a metric of a part is below that part's threshold. With --roles ONET_DIR (an
     index that holds the imported O*NET roles), measure how often everyday titles (lower-cased, abbreviated,
     with a typo) find their occupation instead.
+
+    The cases of a held-out part (a file named test.yaml or *-test.yaml) are listed only with --show-held-out:
+    its totals say how well the answers do on questions nobody tuned them on, and stop saying so once its
+    failures are read while changing the code.
     """
     from .ask import Advisor
-    from .quality.evaluation import PARTS, evaluate, format_parts, load_cases
+    from .quality.evaluation import PARTS, evaluate, format_parts, is_held_out, load_cases
 
     stems = [Path(q).stem for q in questions]
     if len(set(stems)) < len(stems):
@@ -255,9 +270,10 @@ def eval_cmd(
         files = {Path(q).stem: Path(q) for q in questions} if questions else PARTS
         results = {name: evaluate(advisor, load_cases(path)) for name, path in files.items()}
     if as_json:
-        _out(json.dumps({name: r.to_dict() for name, r in results.items()}, indent=2))
+        shown = {name: r.to_dict(cases=show_held_out or not is_held_out(name)) for name, r in results.items()}
+        _out(json.dumps(shown, indent=2))
     else:
-        _out(format_parts(results, verbose=verbose))
+        _out(format_parts(results, verbose=verbose, show_held_out=show_held_out))
     if not all(r.passed for r in results.values()):
         sys.exit(1)
 

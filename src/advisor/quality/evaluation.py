@@ -86,12 +86,13 @@ class EvalResult:
     def passed(self) -> bool:
         return not self.failed_metrics
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, cases: bool = True) -> dict[str, Any]:
         return {
             "metrics": self.metrics,
             "thresholds": self.thresholds,
             "k": self.k,
             "passed": self.passed,
+            "right_by_kind": {kind: {"right": r, "cases": n} for kind, (r, n) in self.by_kind().items()},
             "cases": [
                 {
                     "id": r.case.id,
@@ -102,7 +103,9 @@ class EvalResult:
                     "answer": r.answer.to_dict(),
                 }
                 for r in self.results
-            ],
+            ]
+            if cases
+            else None,
         }
 
     def by_kind(self) -> dict[str, tuple[int, int]]:
@@ -137,13 +140,24 @@ class EvalResult:
         return "\n".join(lines)
 
 
-def format_parts(parts: dict[str, EvalResult], verbose: bool = False) -> str:
+def is_held_out(part: str) -> bool:
+    """A part named test (eval/test.yaml, eval/onet-test.yaml, ...) is the one no change may be tuned on."""
+    return part == "test" or part.endswith("-test")
+
+
+def format_parts(parts: dict[str, EvalResult], verbose: bool = False, show_held_out: bool = False) -> str:
     """Several parts (dev, test) side by side: each part's failures, then right per kind and the metrics, one
-    column per part."""
+    column per part. A held-out part's cases are not listed unless asked for: reading its failures is how a
+    change gets tuned on it without meaning to."""
     lines: list[str] = []
     for name, result in parts.items():
         answered = sum(1 for r in result.results if not r.case.abstain)
         lines.append(f"{name}: {len(result.results)} cases ({answered} answerable)")
+        if is_held_out(name) and not show_held_out:
+            wrong = sum(1 for r in result.results if not r.passed)
+            lines.append(f"  {wrong} not right; held-out part, so not listed (--show-held-out lists them)")
+            lines.append("")
+            continue
         for r in result.results:
             if verbose or not r.passed:
                 lines.append(f"  {'ok  ' if r.passed else 'FAIL'} {r.case.id}: {r.case.question}")
