@@ -154,3 +154,57 @@ def test_a_degree_of_unsaid_level_below_what_is_asked_is_not_known_not_missing(a
     mlpa = next(f for f in report.fits if f.role == "ML Performance Architect")
     degree = next(p for p in mlpa.points if p.aspect == "degree")
     assert degree.status == "not known" and "which degree" in degree.note
+
+
+@pytest.mark.parametrize(
+    ("message", "role"),
+    [
+        ("Ten years as a network engineer at a telecom, CCNP, degree in electronics. Where do I belong among these?",
+         "Senior Communications Systems Engineer"),
+        ("Been doing embedded vision on drones for 8 yrs, MSc robotics. Recommend me something",
+         "Senior Computer Vision Engineer"),
+        ("I write Terraform and run Kubernetes clusters on GCP, 5 years, CS degree. What should I be looking at?",
+         "Senior Cloud Engineer"),
+    ],
+)  # fmt: skip
+def test_a_request_for_advice_the_patterns_do_not_know_is_read_by_meaning(
+    advisor: Advisor, message: str, role: str
+) -> None:
+    answer = advisor.ask(message)
+    assert answer.act == "fit" and answer.ranking[:1] == (role,), answer.text[:300]
+    # The request is not read as part of the background.
+    assert "Recommend me" not in answer.text and "looking at" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I have a CS degree. What does a senior cloud engineer earn?",
+        "I have 3 years of experience, which of these jobs pays the most?",
+        "Can you show me the full list of careers in your catalogue?",
+        "I'm thinking about computer vision, what degree would I need?",
+    ],
+)
+def test_a_question_about_the_roles_from_someone_with_a_background_is_not_a_fit_request(
+    advisor: Advisor, message: str
+) -> None:
+    assert advisor.ask(message).act != "fit"
+
+
+def test_a_background_on_the_way_to_a_role_gets_it_as_close_with_what_is_missing(advisor: Advisor) -> None:
+    answer = advisor.ask(
+        "I studied computer science and spent 2 years as a sysadmin. I got the AWS solutions architect cert. "
+        "Which role fits me?"
+    )
+    assert answer.ranking == ("Senior Cloud Engineer",)
+    assert answer.text.startswith("No role fits your background fully yet")
+    assert "**1. Senior Cloud Engineer**: comes close" in answer.text
+    assert "(4+ years asked; you said 2)" in answer.text
+    # The certification mentions AWS: it is not among the tools they did not mention.
+    unsaid = next(line for line in answer.text.splitlines() if "you did not mention them" in line)
+    assert "AWS" not in unsaid
+    # One line per requirement: the education line matches its field, its level not known, in one place.
+    education = [
+        line for line in answer.text.splitlines() if "Bachelor's degree in Computer Science, Information" in line
+    ]
+    assert len(education) == 1 and "you studied computer science; you did not say your degree" in education[0]

@@ -40,6 +40,7 @@ from .evidence import Evidence, Scored
 from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, kind_label, wanted
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
+from .fit_request import FitRequests, asking_part
 from .intent import label, question_facets, question_intent
 from .profile import asks_bare, asks_for_fit, describes_self, fit_target, read_profile
 from .questions import (
@@ -114,6 +115,7 @@ class Advisor:
         )
         self._examples: tuple[str, ...] | None = None  # questions that work on these roles, found on first need
         self.acts = ActsByMeaning(self.embedder.embed_documents, self.embedder.embed_query)
+        self.fit_requests = FitRequests(self.embedder.embed_documents, self.embedder.embed_query)
         self._speller: Speller | None = None  # made on first need: it asks the model for the words it knows
         # One question's topic and words are embedded once, however many steps use them (even with the
         # embedder's own query cache off): a few entries, not a cache across questions.
@@ -643,6 +645,8 @@ class Advisor:
             return True  # "what ocupation am i"
         if asks_bare(question) and not read_profile(user_turns(history)).empty:
             return True  # "which occupation?" after turns that told the background
+        if self._asks_fit_by_meaning(question, history):
+            return True  # "Ten years in telecom, CCNP. Where do I belong among these?"
         if not describes_self(question) or "?" in question:
             return False
         earlier = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]
@@ -653,14 +657,38 @@ class Advisor:
         asked = [m["content"] for m in earlier if m.get("role") == "user"]
         return bool(asked) and asks_for_fit(asked[-1])
 
+    def _asks_fit_by_meaning(self, question: str, history: Sequence[dict[str, Any]] | None) -> bool:
+        """A background, in the message or before it, and an asking part that means "what suits me?" and names
+        no role: the wordings the patterns do not know."""
+        part = asking_part(question)
+        if self.resolver.named_roles(part):
+            return False  # "I have a BSc: what does a cloud engineer earn?" is about that role
+        if read_act(question, user_turns(history)) is not None:
+            return False  # "can you show me the list of careers?"
+        rest = question[: question.rfind(part)].strip()
+        # What they said besides the request; a request alone must state a fact ("a nurse for 10 years, where
+        # do I belong?"), as must earlier turns: "can you tell me about pay?" is not a background.
+        told = not read_profile([rest]).empty if rest else read_profile([question]).stated
+        if not told and not read_profile(user_turns(history)).stated:
+            return False
+        return self.fit_requests.asks(question)
+
     def _plan_fit(self, question: str, history: Sequence[dict[str, Any]] | None) -> Plan:
         # "Am I a fit for Senior Cloud Engineer?": that role is shown whatever its rank.
         target = fit_target(question)
         asked = self.resolver.named_roles(target) if target and asks_for_fit(question) else []
-        report = self.match_report(question, history, pinned=asked)
+        report = self.match_report(self._background_of(question), history, pinned=asked)
         query = Query(question, None, "requirements")
         chunks = self.citing.chunks
         return Plan(query, report.answer, tuple(Hit(chunks[c.chunk_id], c.score) for c in report.answer.citations))
+
+    def _background_of(self, message: str) -> str:
+        """The message without a request the patterns do not know: "Recommend me something" says nothing
+        about the person, and read as what they do it would rank the roles on it."""
+        if asks_for_fit(message) or not self.fit_requests.asks(message):
+            return message
+        part = asking_part(message)
+        return message[: message.rfind(part)].strip() or message
 
     def _fit_ranker(self) -> FitRanker:
         ranker: FitRanker | None = getattr(self, "_ranker", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -56,6 +56,7 @@ MAX_SKILLS_BONUS = 0.12
 STANDOUT = 0.155
 DISTINCT_FLOOR = 0.1  # meaning needed besides, when a role fits by what sets it apart
 FIT_MARGIN = 0.12  # roles this far below the best are not offered as fitting
+CLOSE_MARGIN = 0.05  # roles within reach this far below the closest are offered with it
 RELATED_FLOOR = 0.45  # a unit at least this close to something the person said is shown as related work
 COMMON_NAME_ROLES, COMMON_NAME_SHARE = 5, 0.1  # a name more documents than both of these use is boilerplate
 SHARED = 3  # a line this many roles' documents say word for word is boilerplate
@@ -69,6 +70,7 @@ class RoleFit:
     meaning: float
     points: tuple[Point, ...] = ()
     fits: bool = False
+    close: bool = False  # does not fit, but has what sets the role apart and lacks only years or a degree level
 
     def counts(self) -> dict[str, int]:
         out = {MATCHES: 0, MISSING: 0, NOT_KNOWN: 0}
@@ -135,10 +137,12 @@ class FitRanker:
             fits.append(RoleFit(role, round(score, 4), round(float(meaning[r]), 4), tuple(points)))
         fits.sort(key=lambda f: -f.score)
         top = fits[0].score if fits else 0.0
-        judged = [
-            RoleFit(f.role, f.score, f.meaning, f.points, fits=f.score >= top - FIT_MARGIN and _fits(f, typical))
-            for f in fits
-        ]
+        judged = [replace(f, fits=f.score >= top - FIT_MARGIN and _fits(f, typical)) for f in fits]
+        # Within reach, a weaker claim: only the best of those, and any about as close.
+        reach = [f for f in judged if not f.fits and _close(f)]
+        if reach:
+            floor = max(reach[0].score - CLOSE_MARGIN, top - FIT_MARGIN)
+            judged = [replace(f, close=f in reach and f.score >= floor) for f in judged]
         asked = [f for f in judged if f.role in pinned]
         shown = [f for f in judged[:limit] if f.role not in pinned][: max(0, limit - len(asked))]
         if not asked or all(f in judged[:limit] for f in asked):
@@ -337,6 +341,19 @@ def _fits(fit: RoleFit, typical: float) -> bool:
         # A Ph.D. in history meets "Ph.D. preferred" but not the fields the document names: not a fit by degree.
         distinctive = [a for a in distinctive if a != "preferred degree"]
     return bool(distinctive) and fit.meaning >= DISTINCT_FLOOR
+
+
+def _close(fit: RoleFit) -> bool:
+    """A role the person is on the way to: they have what sets it apart (its field, a title, a certification or
+    tools it names), and what is missing is only more years or a higher degree, which time gives."""
+    missing = {p.aspect for p in fit.points if p.status == MISSING}
+    matched = {p.aspect for p in fit.points if p.status == MATCHES}
+    if not missing <= _GAINED_WITH_TIME:
+        return False
+    return bool(matched & {"field of study", "title", "certification", "skills"}) and fit.meaning >= DISTINCT_FLOOR
+
+
+_GAINED_WITH_TIME = frozenset({"experience", "degree", "preferred degree"})
 
 
 def _end(laid: _Roles, r: int) -> int:

@@ -18,9 +18,10 @@ from .requirements import MATCHES, MISSING, NOT_KNOWN, UNSAID, Point
 
 FIT_LEAD = "Roles that fit your background"
 NO_FIT_LEAD = "No role fits your background well"
+CLOSE_LEAD = "No role fits your background fully yet"
 ASK_BACKGROUND = "Tell me about your background"
 # How a fit reply opens: a later message that only adds background continues it.
-FIT_REPLY = re.compile(rf"^(?:{FIT_LEAD}|{NO_FIT_LEAD}|{ASK_BACKGROUND})")
+FIT_REPLY = re.compile(rf"^(?:{FIT_LEAD}|{NO_FIT_LEAD}|{CLOSE_LEAD}|{ASK_BACKGROUND})")
 MAX_QUOTE = 180
 MAX_LINES = 6  # lines per role
 _ORDER = {MATCHES: 0, MISSING: 1, NOT_KNOWN: 2}
@@ -55,6 +56,7 @@ class FitReport:
                     "role": f.role,
                     "score": f.score,
                     "fits": f.fits,
+                    "close": f.close,
                     "points": [
                         {
                             "status": pt.status,
@@ -85,6 +87,8 @@ def fit_answer(
 ) -> FitReport:
     shown = list(ranked[:limit])
     fitting = [f for f in shown if f.fits]
+    # None fits, but some are within reach (years or a degree away): those are the answer, said as such.
+    close = [] if fitting else [f for f in shown if f.close]
     units = [evidence.units[p.position] for f in shown for p in _shown(f.points)]
     numbers, citations = citing.cite(units, [f.score for f in shown for _p in _shown(f.points)])
     quotes = {
@@ -95,6 +99,11 @@ def fit_answer(
     read = f" (what I read: {profile.summary()})" if profile.summary() else ""
     if fitting:
         lines = [f"{FIT_LEAD}, best first, by how well the role documents' requirements match{read}:"]
+    elif close:
+        lines = [
+            f"{CLOSE_LEAD}: the closest ask for more years or a higher degree than you said{read}. The closest, "
+            "with what is missing:"
+        ]
     else:
         lines = [
             f"{NO_FIT_LEAD}: none of the role documents asks for or describes work close to what you said{read}. "
@@ -105,7 +114,7 @@ def fit_answer(
         lines += _lines(fit, quotes) or ["- The document states no requirement I can compare with what you said."]
     if any(p.status == NOT_KNOWN for f in shown for p in f.points):
         lines.append("“Not known” marks what a document asks that you did not mention: tell me, and I will re-rank.")
-    ranking = tuple(f.role for f in fitting)
+    ranking = tuple(f.role for f in fitting or close)
     answer = Answer("\n".join(lines), citations, None, "requirements", act="fit", ranking=ranking)
     return FitReport(profile, tuple(shown), answer, quotes)
 
@@ -119,7 +128,11 @@ def _lines(fit: RoleFit, quotes: dict[int, tuple[str, int]]) -> list[str]:
         if p.aspect == "skills" and p.status == NOT_KNOWN:
             unsaid.setdefault(quotes[p.position][1], []).extend(p.note.removeprefix(UNSAID).split(", "))
             continue
-        notes = grouped.setdefault((p.status, p.position), [])
+        status = p.status
+        if status == NOT_KNOWN and (MATCHES, p.position) in grouped:
+            # One line, not two that contradict each other: its field matches, its level is not known.
+            status = MATCHES
+        notes = grouped.setdefault((status, p.position), [])
         if p.note and p.note not in notes:
             notes.append(p.note)
     lines = []
@@ -139,7 +152,7 @@ def _lines(fit: RoleFit, quotes: dict[int, tuple[str, int]]) -> list[str]:
 
 def _heading(n: int, fit: RoleFit) -> str:
     counts = fit.counts()
-    verdict = "fits" if fit.fits else "does not fit well"
+    verdict = "fits" if fit.fits else "comes close" if fit.close else "does not fit well"
     said = {MATCHES: ("match", "matches")}  # "1 match", "2 matches"; "missing" and "not known" do not change
     tally = ", ".join(
         f"{counts[s]} {said.get(s, (s, s))[counts[s] != 1]}" for s in (MATCHES, MISSING, NOT_KNOWN) if counts[s]

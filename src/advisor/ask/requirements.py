@@ -135,7 +135,11 @@ def skill_points(
             found.add(skill.lower())
     out = [Point(MATCHES, "skills", i, "you named " + ", ".join(dict.fromkeys(names))) for i, names in matched.items()]
     unsaid: dict[int, list[str]] = {}
+    # "an AWS certification" mentions AWS: it is not a tool they did not mention.
+    held = " ".join(profile.certifications).lower()
     for i, fact in named:
+        if re.search(rf"(?<!\w){re.escape(fact.value.lower())}(?!\w)", held):
+            continue
         if fact.value.lower() not in found and sum(len(v) for v in unsaid.values()) < MAX_NAMED:
             unsaid.setdefault(i, []).append(fact.value)
     for i, names in unsaid.items():

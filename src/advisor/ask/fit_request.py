@@ -1,0 +1,83 @@
+"""Whether a message that comes with a background asks which roles suit the person, by meaning: its asking
+part ("Where do I belong among these?", "Recommend me something") against a few generic requests for advice on
+what to pursue, and a few questions about the roles themselves ("which role pays most?", "what degree do I
+need?"). The patterns in profile.py know the common wordings; this catches the rest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+# Requests for a recommendation of roles to a person, in no particular field.
+_FIT = (
+    "which role suits me?",
+    "which of these jobs would fit me best?",
+    "what job should I go for?",
+    "where would I fit in?",
+    "what position should I apply for?",
+    "which career should I pursue?",
+    "what would you recommend for someone like me?",
+    "which one matches my background?",
+    "what should I aim for next?",
+    "am I a good fit for any of these?",
+    "what am I qualified for?",
+    "what do you think would work for me?",
+    "is any of this a good match for me?",
+    "anything suitable for someone with my experience?",
+)
+# Questions about the roles, some in the first person, that a background in the same message does not change.
+_ABOUT_ROLES = (
+    "which role pays the most?",
+    "which roles need a PhD?",
+    "which jobs use Python?",
+    "how much does this role pay?",
+    "what degree do I need for it?",
+    "how many years of experience do I need?",
+    "what does the job involve day to day?",
+    "what is the career path?",
+    "is there demand for this job?",
+    "what skills should I learn for it?",
+    "do I need a certification?",
+    "how do the two roles compare?",
+    "can I work from home in this job?",
+    "what tools would I use?",
+)
+FIT_FLOOR = 0.4  # cosine to the closest fit request below which a message is not one
+FIT_LEAD = 0.03  # how much closer to a fit request than to a question about roles: "which job pays most?" is near
+_PARTS = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSES = re.compile(r"[,;:]|\s[-–—]\s")
+MIN_CLAUSE_WORDS = 2  # "role?" after a comma is a request of its own; "so," is not
+
+
+def asking_part(message: str) -> str:
+    """The sentence that asks: the last one with a question mark, else the last one ("Recommend me something").
+    Where that sentence also tells the background first ("I have 3 years, which job pays most?"), the clause
+    after it: the request comes last."""
+    parts = [p.strip() for p in _PARTS.split(message) if p.strip()]
+    asked = [p for p in parts if p.endswith("?")]
+    sentence = (asked or parts or [""])[-1]
+    clauses = [c.strip() for c in _CLAUSES.split(sentence) if len(c.split()) >= MIN_CLAUSE_WORDS]
+    return clauses[-1] if clauses else sentence
+
+
+class FitRequests:
+    """Tells a request for roles that suit the person from a question about the roles, by the closest examples."""
+
+    def __init__(
+        self, embed_documents: Callable[[list[str]], np.ndarray], embed_query: Callable[[str], np.ndarray]
+    ) -> None:
+        self._embed_documents = embed_documents
+        self._embed_query = embed_query
+        self._vectors: np.ndarray | None = None  # embedded on first need
+
+    def asks(self, message: str) -> bool:
+        part = asking_part(message)
+        if not part:
+            return False
+        if self._vectors is None:
+            self._vectors = self._embed_documents([*_FIT, *_ABOUT_ROLES])
+        scores = self._vectors @ self._embed_query(part)
+        fit, other = float(scores[: len(_FIT)].max()), float(scores[len(_FIT) :].max())
+        return fit >= FIT_FLOOR and fit >= other + FIT_LEAD
