@@ -60,6 +60,28 @@ def test_questions_about_roles_are_not_basics(message: str) -> None:
     assert read_act(message) is None
 
 
+@pytest.mark.parametrize(
+    ("message", "subject"),
+    [
+        ("show me banking jobs", "banking"),
+        ("any nursing roles?", "nursing"),
+        ("what jobs do you have for networking people", "networking"),
+        ("list everything you've got", ""),
+    ],
+)
+def test_the_field_of_a_catalogue_request_is_read_before_or_after_the_word_for_roles(
+    message: str, subject: str
+) -> None:
+    act = read_act(message)
+    assert act is not None and (act.kind, act.subject) == ("catalogue", subject)
+
+
+@pytest.mark.parametrize("message", ["which positions have on-call", "best paying jobs", "banking jobs in london"])
+def test_a_question_about_what_roles_have_is_not_a_catalogue_request(message: str) -> None:
+    # "on-call" holds no "on <field>"; a pay word or a field with a place asks more than a list.
+    assert read_act(message) is None
+
+
 def test_roles_about_a_subject_and_more_continues_the_list() -> None:
     act = read_act("roles about nursing")
     assert act is not None and (act.kind, act.subject, act.page) == ("catalogue", "nursing", 0)

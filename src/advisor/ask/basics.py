@@ -55,7 +55,7 @@ _HOLDING = frozenset(
     covered covers include included includes available there list listed show see name tell give offer support
     do does did are is can could i we me us ask talk info information data documents docs database catalogue
     catalog index system full complete whole entire here now then exactly the a an of in on for with about
-    some kinds kind types type sorts sort different""".split()
+    some kinds kind types type sorts sort different everything you've youve we've""".split()
 )
 _INTO = (
     "related to",
@@ -72,7 +72,7 @@ _INTO = (
     "regarding",
     "concerning",
 )
-_INTO_PATTERN = re.compile(r"\b(" + "|".join(_INTO) + r")\b")
+_INTO_PATTERN = re.compile(r"(?<![\w-])(" + "|".join(_INTO) + r")(?![\w-])")  # not the "on" of "on-call"
 _FIELD_WORDS = re.compile(r"( (field|area|sector|industry|space|domain|roles|jobs|careers))+$")
 _MORE = re.compile(
     r"^((ok|okay|yes|sure|and|so) )?(more|show more|more please|next|next page|keep going|go on|continue|"
@@ -80,6 +80,8 @@ _MORE = re.compile(
 )
 # Subjects that are not a field: "roles with the highest pay" is a comparison, "jobs for me" a fit question.
 _NOT_A_FIELD = re.compile(r"\b(me|my|i|someone|somebody|people|person|most|least|highest|lowest|best|more|less)\b")
+# "jobs for networking people": the people of a field are the field.
+_OF_A_FIELD = re.compile(r"(?<=\w) (people|folks|persons?|types|grads|graduates|majors)$")
 
 
 @dataclass(frozen=True)
@@ -215,14 +217,24 @@ def _catalogue(body: str) -> Act | None:
     head, subject = body, ""
     after = " ".join(tokens[first + 1 :])
     into = _INTO_PATTERN.search(after)
+    # "show me banking jobs": the field named before the word for roles, after the words that ask.
+    start = first
+    while start > 0 and tokens[start - 1] not in _HOLDING:
+        start -= 1
+    before = " ".join(tokens[start:first])
     if into is not None:
         subject = _FIELD_WORDS.sub("", after[into.end() :].strip()).removeprefix("the ").strip()
-        head = " ".join([*tokens[: first + 1], after[: into.start()]]).strip()
+        head = " ".join([*tokens[:start], tokens[first], after[: into.start()]]).strip()
+    elif before:
+        subject, head = before, " ".join([*tokens[:start], *tokens[first:]])
+    if before and into is not None:
+        return None  # "banking jobs in london": a field and a place or topic, more than a list asks
+    subject = _OF_A_FIELD.sub("", subject)
     if any(t not in _HOLDING and t not in _ROLE_NOUNS for t in head.split()):
         return None
     # The roles are asked with a plural ("which jobs"), a list or a catalogue: "the career path for ..." is
     # about one role.
-    if not set(head.split()) & (_PLURAL_ASK | {"list", "catalogue", "catalog", "anything"}):
+    if not set(head.split()) & (_PLURAL_ASK | {"list", "catalogue", "catalog", "anything", "everything"}):
         return None
     if not subject:
         return Act("catalogue")
