@@ -275,3 +275,10 @@ def test_a_verdict_on_an_amount_follows_the_median_when_the_answer_gives_it(advi
     # The median ($185,000 - $205,000) reaches $150k although the range starts below it.
     answer = advisor.ask("can an ML Performance Architect make $180k?")
     assert answer.text.startswith("Yes. "), answer.text[:160]
+
+
+def test_the_hardest_part_of_a_role_is_its_documents_challenges_not_a_problem_solving_skill(advisor: Advisor) -> None:
+    answer = advisor.ask("whats the hardest part of being an ML Performance Architect?")
+    assert "Model drift and staleness" in answer.text, answer.text
+    assert answer.citations[0].section.startswith("Common Challenges")
+    assert "problem-solving" not in answer.text.lower()

@@ -41,7 +41,7 @@ from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, ki
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .fit_request import FitRequests, asking_part
-from .intent import label, question_facets, question_intent
+from .intent import TOPICLESS_FACETS, label, question_facets, question_intent
 from .profile import asks_bare, asks_for_fit, describes_self, fit_target, read_profile
 from .questions import (
     EVERYDAY_WORDS,
@@ -334,6 +334,8 @@ class Advisor:
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
         lead, unstated = self._lead(query, ranked, facets, whole)
+        # A section on a sub-topic asked as a whole ("the hardest part": its challenges) is answered as a list.
+        whole = whole or (lead is not None and query.intent == "other" and bool(facets & TOPICLESS_FACETS))
         chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
         if not chosen:
             return Plan(query, self._no_support(query, role), self._hits(ranked))
@@ -379,6 +381,13 @@ class Advisor:
             # "How many years?" of a document that gives no number: say so, then what it says on the topic.
             lead = topic_lead(ranked, self.evidence, query.intent, facets) if query.intent != "other" else None
             return lead, point
+        asked = facets & TOPICLESS_FACETS
+        if query.intent == "other" and asked and ranked and not asked & self.evidence.facets[ranked[0].position]:
+            # "What's the hardest part?", and the closest line is on no challenge: the document's section on its
+            # challenges, however its words differ from the question's.
+            lead = topic_lead(ranked, self.evidence, "other", asked)
+            if lead is not None:
+                return lead, None
         if query.intent in SPECIFIC_INTENTS and (whole or not ranked or ranked[0].score < MIN_SCORE):
             # The topic as a whole ("what do they do?"), or nothing closer to the words asked: the topic's lines.
             return topic_lead(ranked, self.evidence, query.intent, facets), None

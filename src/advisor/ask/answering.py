@@ -121,9 +121,19 @@ def topic_lead(
     groups: dict[tuple[str, int, tuple[str, ...]], list[Scored]] = {}
     # A narrower topic the question names (the job's demand, not its career path), if the document has it.
     narrow = any(facets & evidence.facets[r.position] and intent in evidence.intents[r.position] for r in ranked)
+    # No topic, only a sub-topic of none ("the hardest part": challenges): the lines under its headings, those
+    # under no topic's heading first (the work's challenges, not "Market Demand > Challenges in Meeting Demand").
+    free = any(facets & evidence.facets[r.position] and evidence.intents[r.position] <= {"other"} for r in ranked)
     for r in ranked:
         unit = evidence.units[r.position]
-        on_topic = intent in evidence.intents[r.position] and (not narrow or bool(facets & evidence.facets[r.position]))
+        if intent == "other":
+            on_topic = bool(facets & evidence.facets[r.position]) and (
+                not free or evidence.intents[r.position] <= {"other"}
+            )
+        else:
+            on_topic = intent in evidence.intents[r.position] and (
+                not narrow or bool(facets & evidence.facets[r.position])
+            )
         if on_topic and unit.kind != "note":
             groups.setdefault((unit.doc_id, unit.group, unit.section if unit.group < 0 else ()), []).append(r)
     if not groups:

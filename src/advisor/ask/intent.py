@@ -96,13 +96,17 @@ _FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"cons|obstacles?|risks?)\b",
             re.I,
         ),
-        re.compile(r"challeng|difficult|problem|obstacle|risk", re.I),
+        # Not "Problem-Solving": a skill heading, not a difficulty of the work.
+        re.compile(r"challeng|difficult|problem(?!-solving)|obstacle|risk", re.I),
     ),
     "benefits": (
         re.compile(r"\b(benefits?|perks?|insurance|401\(?k\)?|pto|vacation|time off|health(care)?)\b", re.I),
         re.compile(r"benefit|perk", re.I),
     ),
 }
+
+
+TOPICLESS_FACETS = frozenset({"challenges"})  # sub-topics of no one topic: the others are parts of growth or pay
 
 
 def question_facets(text: str) -> frozenset[str]:
