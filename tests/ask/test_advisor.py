@@ -282,3 +282,14 @@ def test_the_hardest_part_of_a_role_is_its_documents_challenges_not_a_problem_so
     assert "Model drift and staleness" in answer.text, answer.text
     assert answer.citations[0].section.startswith("Common Challenges")
     assert "problem-solving" not in answer.text.lower()
+
+
+def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
+    answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
+    vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))
+    bachelors, phd = (
+        vision.find("Bachelor's or Master's degree in Computer Science"),
+        vision.find("Ph.D. often preferred"),
+    )
+    assert 0 < bachelors < phd, answer.text
+    assert "Senior Communications Systems Engineer: Most positions require: A bachelor's degree" in answer.text

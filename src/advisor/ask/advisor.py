@@ -576,7 +576,7 @@ class Advisor:
         return tuple(seen.values())
 
     def _finding_hits(self, findings: Sequence[Finding]) -> tuple[Hit, ...]:
-        return self._hits([f.scored for f in findings if f.scored is not None])
+        return self._hits([s for f in findings if f.scored is not None for s in (f.scored, *f.more)])
 
     def _subject_of_hit(self, hit: Hit) -> str:
         return self._subject[self.retriever.position_of(hit.chunk)]

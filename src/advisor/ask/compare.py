@@ -19,6 +19,10 @@ PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones th
 PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
 PAIR_MARGIN = 0.2  # a line in a pair scores at most this much below its document's best line
 MAX_PAIRS = 3
+MORE_LINES = 1  # lines per role beyond the best one
+MORE_POOL = 6  # of a role's best lines, those looked at for more
+MORE_MARGIN = 0.04  # a further line scores at most this much below the best one
+SAME_STATEMENT = 0.85  # a line this close in meaning to one shown says it again
 _TOOLS = re.compile(
     r"\b(tech\w*|tools?|languages?|programming|software|stack|frameworks?|platforms?|skills?|code|coding)\b", re.I
 )
@@ -38,6 +42,7 @@ class Finding:
     role: str
     scored: Scored | None
     fact: Fact | None = None
+    more: tuple[Scored, ...] = ()  # further lines of the document on the point, about as close as the first
 
 
 class Comparer:
@@ -69,7 +74,12 @@ class Comparer:
             fact = self._best_fact(role, kinds, query) if kinds else None
             if fact is not None:
                 i, f = fact
-                out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f))
+                # "What do you study for X vs Y?": the other degrees the document states, beside the first.
+                others = [
+                    j for j, g in self.facts_of(role) if g.kind in kinds and j != i and g.kind.startswith("education.")
+                ]
+                more = tuple(Scored(j, 1.0, 1.0, 1.0) for j in dict.fromkeys(others))[:MORE_LINES]
+                out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f, more))
                 continue
             ranked = self.evidence.rank(positions, vector, stems, query.intent)
             if (
@@ -80,8 +90,25 @@ class Comparer:
             ):
                 out.append(Finding(role, None))
             else:
-                out.append(Finding(role, ranked[0]))
+                out.append(Finding(role, ranked[0], more=self._more(ranked)))
         return out
+
+    def _more(self, ranked: Sequence[Scored]) -> tuple[Scored, ...]:
+        """Lines about as close to the point as the best one, saying something else ("hybrid" beside "remote
+        work options"): one line per role can leave out half of what the document says on it."""
+        first = ranked[0]
+        out: list[Scored] = []
+        for s in ranked[1:MORE_POOL]:
+            if len(out) >= MORE_LINES or s.score < first.score - MORE_MARGIN:
+                break
+            if self.evidence.units[s.position].kind == "note":
+                continue
+            near = (
+                self.evidence.vectors[[first.position, *(o.position for o in out)]] @ self.evidence.vectors[s.position]
+            )
+            if float(near.max()) < SAME_STATEMENT:
+                out.append(s)
+        return tuple(out)
 
     def compare(self, query: Query, findings: Sequence[Finding], point: str) -> Answer:
         """Two or more named roles, side by side; the lead says which is higher when the question asks."""
@@ -198,14 +225,18 @@ class Comparer:
         return min(candidates, key=lambda item: (order[item[1].kind], item[0]))
 
     def _cite(self, found: Sequence[Finding]) -> tuple[dict[str, int], tuple[Citation, ...]]:
-        units = [self.evidence.units[f.scored.position] for f in found if f.scored is not None]
-        return self.citing.cite(units, [f.scored.score for f in found if f.scored is not None])
+        scored = [s for f in found if f.scored is not None for s in (f.scored, *f.more)]
+        return self.citing.cite([self.evidence.units[s.position] for s in scored], [s.score for s in scored])
 
     def _line(self, finding: Finding, numbers: Mapping[str, int], point: str) -> str:
         if finding.scored is None:
             return f"- {finding.role}: the document does not mention {point}."
-        unit = self.evidence.units[finding.scored.position]
-        return f"- {finding.role}: {display(unit)} [{numbers[unit.chunk_id]}]"
+        said = []
+        # In the document's order: "Bachelor's or Master's ..." before "Ph.D. often preferred."
+        for s in sorted((finding.scored, *finding.more), key=lambda s: self.evidence.units[s.position].start):
+            unit = self.evidence.units[s.position]
+            said.append(f"{display(unit)} [{numbers[unit.chunk_id]}]")
+        return f"- {finding.role}: " + "; ".join(said)
 
 
 def point_of(query: Query) -> str:
