@@ -156,6 +156,7 @@ def test_a_long_catalogue_is_paged_and_filtered_by_title(advisor: Advisor) -> No
     [
         ("what is this chatbot able to do", "help"),
         ("hey folks, anybody home?", "greeting"),
+        ("wat can u help me with", "help"),  # shorthand written out before it is read
         ("tell me a joke", "answer"),
     ],
 )

@@ -187,7 +187,8 @@ class Advisor:
             self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
         )
         if self._may_be_an_act(query, match):
-            act = self.acts.read(question.strip())
+            # Chat shorthand written out first ("wat can u help me with"): the examples are in plain words.
+            act = self.acts.read(self._normalize(question.strip()))
             if act is not None:
                 return self._plan_basics(question.strip(), act)
         query = self._inferred_topic(query)
