@@ -156,7 +156,8 @@ def test_a_line_under_another_topic_does_not_answer_for_its_words(advisor: Advis
     # "Industry: Finance, tech, and healthcare sectors may offer premium salaries" is about pay.
     answer = advisor.ask("ml perf arch - which industries are hiring")
     assert "premium salaries" not in answer.text
-    assert "in high demand across various industries" in answer.text.splitlines()[0]
+    # "which industries": the line that names them leads (test_which_members_of_a_class_...).
+    assert "financial services, retail, and healthcare" in answer.text.splitlines()[0]
 
 
 def test_members_of_a_category_are_not_a_gap(advisor: Advisor) -> None:
@@ -293,3 +294,13 @@ def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(a
     )
     assert 0 < bachelors < phd, answer.text
     assert "Senior Communications Systems Engineer: Most positions require: A bachelor's degree" in answer.text
+
+
+def test_which_members_of_a_class_leads_with_the_line_that_lists_them(advisor: Advisor) -> None:
+    # "which industries": the line naming industries with examples, not the demand section's overview.
+    answer = advisor.ask("what industries are hiring ML performance architects?")
+    assert answer.text.splitlines()[0].endswith("financial services, retail, and healthcare [1]"), answer.text
+    # A section named for the class lists its members itself: "what benefits" leads with "Benefits and Perks".
+    benefits = advisor.ask("what benefits does an ML performance architect get?")
+    assert benefits.citations[0].section.endswith("Benefits and Perks")
+    assert "401(k) matching" in benefits.text

@@ -7,6 +7,7 @@ import pytest
 
 from advisor.ask.questions import (
     answer_form,
+    asked_class,
     asks_for_instances,
     comparison,
     key_terms,
@@ -70,3 +71,17 @@ def test_questions_that_name_a_category_and_want_its_members() -> None:
     assert not asks_for_instances("does this role come with visa sponsorship?")
     assert not asks_for_instances("what does this role do")
     assert not asks_for_instances("what is the dress code")
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("ml perf arch - which industries are hiring", "industries"),
+        ("what kind of employers hire comms engineers", "employers"),
+        ("types of projects a cv engineer works on?", "projects"),
+        ("what does a cloud engineer do", None),
+        ("what is the pay", None),
+    ],
+)
+def test_the_class_whose_members_a_question_asks_for(question: str, noun: str | None) -> None:
+    assert asked_class(question) == noun

@@ -48,6 +48,7 @@ from .questions import (
     FILLER,
     INTENT_WORDS,
     asked_amount,
+    asked_class,
     asks_for_instances,
     key_terms,
     phrase_around,
@@ -528,8 +529,9 @@ class Advisor:
         stems = self._stems(query)
         facets = question_facets(query.topic or query.text)
         # Words that only name the topic ("earn", "salary") are for the topic prior, not for matching lines.
+        members_of = asked_class(query.topic or query.text)
         return self.evidence.rank(
-            positions, self._vector(query), stems - INTENT_WORDS, query.intent, wanted(query), facets
+            positions, self._vector(query), stems - INTENT_WORDS, query.intent, wanted(query), facets, members_of
         )
 
     def _carries(self, query: Query) -> Callable[[str], float]:

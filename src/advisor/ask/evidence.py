@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ LEXICAL_WEIGHT = 0.35
 HEADING_WEIGHT = 0.3  # the question against the unit's headings alone: what the unit is about
 INTENT_WEIGHT = 0.12
 FACET_WEIGHT = 0.12
+MEMBERS_WEIGHT = 0.1  # a unit that lists members of the class asked for
+# A list of members: "such as a, b and c", "including ...", "e.g. ...", or three items in a row.
+_ENUMERATION = re.compile(r"\b(such as|including|e\.g\.|for example|like)\b|\w+, \w+[^,.;]*,? (and|or) \w+", re.I)
 NOTE_PENALTY = 0.15  # a footnote-like remark ("These estimates are based on ...") is not an answer
 PROSE_PENALTY = 0.05  # the framing sentences around a list say less than its items
 
@@ -170,9 +174,19 @@ class Evidence:
         intent: str | None,
         wanted: dict[str, float] | None = None,
         facets: frozenset[str] = frozenset(),
+        members_of: str | None = None,
     ) -> list[Scored]:
         """The units at positions, best first. wanted: fact kinds the question asks for ("pay.median": 0.2), a
-        bonus for the units that state one; facets: the sub-topics the question names."""
+        bonus for the units that state one; facets: the sub-topics the question names; members_of: the class
+        whose members the question asks for ("which industries?"), a bonus for units that list some of it
+        ("industries such as financial services, retail, and healthcare")."""
+        listing = stem(members_of) if members_of else None
+        # A section whose heading is named for the class ("Benefits and Perks" for "what benefits?") lists its
+        # members: its lines are the answer, not lines elsewhere that happen to list a few.
+        heads = {
+            i: _heads(self.units[i].section[-1]) if self.units[i].section else frozenset() for i in positions.tolist()
+        }
+        named_section = bool(listing) and any(listing in h for h in heads.values())
         if len(positions) == 0:
             return []
         dense = self.vectors[positions] @ query
@@ -186,15 +200,26 @@ class Evidence:
         for j, i in enumerate(positions.tolist()):
             lexical = sum(w for s, w in weights.items() if s in self.stems[i]) / total_weight if total_weight else 0.0
             prior = 0.0
+            # A unit under another topic's heading (an "Industry:" line among the salary factors, for a question
+            # on hiring industries) loses what a unit on the topic asked gains.
+            topics = self.intents[i] - {"other"}
+            elsewhere = specific and bool(topics) and intent not in topics
             if specific:
-                # A unit under another topic's heading (an "Industry:" line among the salary factors, for a
-                # question on hiring industries) loses what a unit on the topic asked gains.
-                other = self.intents[i] - {"other"}
-                prior = INTENT_WEIGHT if intent in other else -INTENT_WEIGHT if other else 0.0
+                prior = -INTENT_WEIGHT if elsewhere else INTENT_WEIGHT if topics else 0.0
             if facets and facets & self.facets[i]:
                 prior += FACET_WEIGHT
             if wanted and self.fact_kinds[i]:
                 prior += max((wanted.get(k, 0.0) for k in self.fact_kinds[i]), default=0.0)
+            if (
+                listing
+                and not elsewhere
+                and (
+                    listing in heads[i]
+                    if named_section
+                    else listing in self.stems[i] and bool(_ENUMERATION.search(self.units[i].text))
+                )
+            ):
+                prior += MEMBERS_WEIGHT
             score = float(dense[j]) + LEXICAL_WEIGHT * lexical + prior + float(self._prior[i])
             out.append(Scored(i, score, float(dense[j]), lexical))
         out.sort(key=lambda s: -s.score)
@@ -227,3 +252,16 @@ class Evidence:
             if subject != exclude and subject not in out and target in stems:
                 out[subject] = i
         return out
+
+
+def _heads(heading: str) -> frozenset[str]:
+    """The stems of a heading's head nouns: its last word, and the words joined by "and" ("Benefits and Perks":
+    benefits, perks; "Industry Trends": trends, not industry)."""
+    tokens = words(heading.lower())
+    if not tokens:
+        return frozenset()
+    heads = {tokens[-1]}
+    for k, token in enumerate(tokens):
+        if token in ("and", "&") and 0 < k < len(tokens) - 1:
+            heads.update((tokens[k - 1], tokens[k + 1]))
+    return frozenset(stem(t) for t in heads)

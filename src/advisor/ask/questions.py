@@ -146,6 +146,27 @@ def asks_for_instances(text: str) -> bool:
     return bool(_INSTANCES.search(text))
 
 
+_CLASS = re.compile(
+    r"\b(?:what|which|wat|wich)\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?(?:other\s+)?([a-z]{3,}?s)\b"
+    r"|\b(?:kinds?|sorts?|types?)\s+of\s+([a-z]{3,}?s)\b",
+    re.I,
+)
+
+
+def asked_class(text: str) -> str | None:
+    """The plural noun whose members the question asks for ("which industries are hiring?": industries; "what
+    kind of employers": employers); None when it asks for none."""
+    found = _CLASS.search(text)
+    if found is None:
+        return None
+    noun = (found.group(1) or found.group(2)).lower()
+    return None if noun in _NOT_A_CLASS else noun
+
+
+# "what does", "what is": verbs and function words, not a class of things.
+_NOT_A_CLASS = frozenset("does is was has this pays goes happens comes makes takes needs means uses gets".split())
+
+
 def answer_form(text: str) -> str:
     """ "yes-no", "how-much", "how-many", "which" or "open": the kind of answer the question wants first."""
     if _YES_NO.match(text):
