@@ -76,6 +76,15 @@ def test_the_field_of_a_catalogue_request_is_read_before_or_after_the_word_for_r
     assert act is not None and (act.kind, act.subject) == ("catalogue", subject)
 
 
+def test_a_field_before_the_word_for_roles_is_a_catalogue_request_only_when_some_role_is_about_it(
+    advisor: Advisor,
+) -> None:
+    assert advisor.ask("show me banking jobs").act == "catalogue"
+    # "summer" is no field: the message is answered (here: not covered), not listed as "roles about summer".
+    summer = advisor.ask("any good summer jobs?")
+    assert summer.act == "answer" and summer.abstained
+
+
 @pytest.mark.parametrize("message", ["which positions have on-call", "best paying jobs", "banking jobs in london"])
 def test_a_question_about_what_roles_have_is_not_a_catalogue_request(message: str) -> None:
     # "on-call" holds no "on <field>"; a pay word or a field with a place asks more than a list.

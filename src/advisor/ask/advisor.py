@@ -182,7 +182,7 @@ class Advisor:
             # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
             return self._plan_fit(question, history)
         act = read_act(self._validate(question), user_turns(history))
-        if act is not None:
+        if act is not None and not (act.tentative and not self.catalogue.listing(act.subject).total):
             return self._plan_basics(question.strip(), act)
         query, match = make_query(
             self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize

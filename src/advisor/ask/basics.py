@@ -92,6 +92,9 @@ class Act:
     kind: str
     subject: str = ""
     page: int = 0
+    # A field read from the words before the one for roles ("banking jobs"): those may be no field at all
+    # ("summer jobs"), so the request stands only if some role is about it.
+    tentative: bool = False
 
 
 def read_act(message: str, earlier: Sequence[str] = ()) -> Act | None:
@@ -214,7 +217,7 @@ def _catalogue(body: str) -> Act | None:
     first = next((i for i, t in enumerate(tokens) if t in _ROLE_NOUNS), None)
     if first is None:
         return None
-    head, subject = body, ""
+    head, subject, tentative = body, "", False
     after = " ".join(tokens[first + 1 :])
     into = _INTO_PATTERN.search(after)
     # "show me banking jobs": the field named before the word for roles, after the words that ask.
@@ -227,6 +230,7 @@ def _catalogue(body: str) -> Act | None:
         head = " ".join([*tokens[:start], tokens[first], after[: into.start()]]).strip()
     elif before:
         subject, head = before, " ".join([*tokens[:start], *tokens[first:]])
+        tentative = True
     if before and into is not None:
         return None  # "banking jobs in london": a field and a place or topic, more than a list asks
     subject = _OF_A_FIELD.sub("", subject)
@@ -243,7 +247,7 @@ def _catalogue(body: str) -> Act | None:
         return None
     if set(subject.split()) <= _HOLDING | _ROLE_NOUNS:
         return Act("catalogue")  # "which roles can I ask about?"
-    return Act("catalogue", subject)
+    return Act("catalogue", subject, tentative=tentative)
 
 
 def _plain(message: str) -> str:
