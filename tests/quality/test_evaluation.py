@@ -62,3 +62,11 @@ def test_saying_a_point_is_not_mentioned_does_not_count_as_stating_it() -> None:
     case = Case("g", "q", gap=True, forbidden=("Python",))
     assert _judge(case, _answer("The Role document does not mention Python. It covers: Pay.")) == []
     assert _judge(case, _answer("Yes, Python [1]"))[-1] == "states what it must not: ['Python']"
+
+
+def test_a_cited_section_is_read_under_its_role_as_the_reader_sees_it() -> None:
+    # A document with no headings of its own is cited as "Role > Introduction": its title names the section.
+    case = Case("s", "q", cites=(("Role", "Median: $10"),))
+    assert _judge(case, _answer("It is $10 [1]", section="Introduction")) == []
+    elsewhere = Case("s", "q", cites=(("Benefits", "Median: $10"),))
+    assert "does not cite" in _judge(elsewhere, _answer("It is $10 [1]", section="Introduction"))[-1]

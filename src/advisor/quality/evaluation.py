@@ -271,7 +271,7 @@ def _rank(case: Case, chunks: list[Any]) -> int | None:
     if case.abstain or case.gap or not case.cites:
         return None
     for i, chunk in enumerate(chunks, start=1):
-        if _matches(case, chunk.section_title, chunk.text):
+        if _matches(case, f"{chunk.role} > {chunk.section_title}", chunk.text):
             return i
     return None
 
@@ -308,7 +308,9 @@ def _judge(case: Case, answer: Answer, rank: int | None, k: int, fit_within: int
         problems.append(f"states what it must not: {present}")
     citation_ok = True
     if not case.abstain and not case.gap and case.cites:
-        citation_ok = any(_matches(case, c.section, c.text) for c in answer.citations)
+        # The section as a reader sees it, under its role ("Senior Communications Systems Engineer >
+        # Introduction"): a document with no headings of its own is cited by its title.
+        citation_ok = any(_matches(case, f"{c.role} > {c.section}", c.text) for c in answer.citations)
         if not citation_ok:
             cited = [c.section for c in answer.citations]
             problems.append(f"does not cite {case.cites[0][0]!r} / {case.cites[0][1]!r}; cites {cited}")
