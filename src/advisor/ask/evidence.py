@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -183,9 +184,9 @@ class Evidence:
         listing = stem(members_of) if members_of else None
         # A section whose heading is named for the class ("Benefits and Perks" for "what benefits?") lists its
         # members: its lines are the answer, not lines elsewhere that happen to list a few.
-        heads = {
-            i: _heads(self.units[i].section[-1]) if self.units[i].section else frozenset() for i in positions.tolist()
-        }
+        heads: dict[int, frozenset[str]] = {}
+        if listing:
+            heads = {i: _heads(self.units[i].section[-1] if self.units[i].section else "") for i in positions.tolist()}
         named_section = bool(listing) and any(listing in h for h in heads.values())
         if len(positions) == 0:
             return []
@@ -254,6 +255,7 @@ class Evidence:
         return out
 
 
+@lru_cache(maxsize=65536)
 def _heads(heading: str) -> frozenset[str]:
     """The stems of a heading's head nouns: its last word, and the words joined by "and" ("Benefits and Perks":
     benefits, perks; "Industry Trends": trends, not industry)."""
