@@ -304,3 +304,12 @@ def test_which_members_of_a_class_leads_with_the_line_that_lists_them(advisor: A
     benefits = advisor.ask("what benefits does an ML performance architect get?")
     assert benefits.citations[0].section.endswith("Benefits and Perks")
     assert "401(k) matching" in benefits.text
+
+
+def test_a_thing_named_by_two_words_is_a_gap_when_the_document_has_only_the_first(advisor: Advisor) -> None:
+    # "security" is in the document ("IT security requirements"); a security clearance is not.
+    answer = advisor.ask("does a senior cloud engineer need a security clearance?")
+    assert answer.text.startswith("The Senior Cloud Engineer document does not mention security clearance")
+    # A light second word is no such pair: supervising staff is a management side, and it is answered.
+    side = advisor.ask("is there a people management side to the senior credit risk analyst job")
+    assert "does not mention" not in side.text and "Supervisory roles" in side.text

@@ -355,7 +355,9 @@ class Advisor:
         documents that do mention it, and what this one says on the topic."""
         if asks_for_instances(query.text) or asks_for_instances(query.topic):
             return None
-        missing = missing_terms(self.evidence, positions, query.terms, ranked, self._carries(query), facets)
+        missing = missing_terms(
+            self.evidence, positions, query.terms, ranked, self._carries(query), facets, query.topic or query.text
+        )
         if not missing:
             return None
         phrase = phrase_around(query.topic, missing[0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -25,6 +26,9 @@ SUPPORT_MARGIN = 0.16  # a supporting unit scores at most this much below the le
 MIN_SCORE = 0.32  # below this nothing in the document answers
 GAP_DENSE = 0.55  # a key term no unit says, and no unit this close in meaning: the point is not covered
 CARRIES = 0.45  # a term at least this close in meaning to its question is what the question is about
+# Two key terms side by side are one thing when both are this close to the question, the second nearly as close.
+COMPOUND_FLOOR = 0.35
+HEAD_SHARE = 0.9
 SIBLING_MARGIN = 0.3  # the items of the lead's own list that follow it, when a question asks for a list
 DUPLICATE_COSINE = 0.93
 TOPIC_UNITS = 3  # a list answers a topic question by its best this many units
@@ -203,20 +207,40 @@ def missing_terms(
     ranked: Sequence[Scored],
     carries: Callable[[str], float],
     facets: frozenset[str] = frozenset(),
+    text: str = "",
 ) -> list[str]:
     """The question's key terms the document does not speak to, most telling first: no unit says them (in any
     close spelling), no unit comes close to the question in meaning, and the term carries the question (its
     meaning is close to the whole question's: "visa" in "does it come with visa sponsorship?", unlike "basis"
     in "what do they do on a daily basis?"), more than any term the document does say. A question on a
-    sub-topic the document has a section on (its demand, its benefits) is not a gap, however it is worded."""
+    sub-topic the document has a section on (its demand, its benefits) is not a gap, however it is worded.
+    text: the question, where two key terms side by side name one thing ("security clearance")."""
     if not terms or (ranked and max(s.dense for s in ranked) >= GAP_DENSE):
         return []
     if facets & evidence.facets_of(positions):
         return []
     said = [t for t in terms if evidence.says(positions, t)]
     unsaid = [(carries(t), t) for t in terms if t not in said]
-    anchor = max((carries(t) for t in said), default=0.0)
+    # "a security clearance": the document saying "security" does not say the thing asked, which is named by
+    # the last word; the two words together are the point, and the first alone is no evidence against it.
+    # Both words must bear on the question ("the management side", "use jax" are no such pair).
+    modifiers = set()
+    for first, head in pairwise(terms):
+        if (
+            first in said
+            and head not in said
+            and f"{first} {head}" in text.lower()
+            and _one_thing(first, head, carries)
+        ):
+            modifiers.add(first)
+            unsaid.append((carries(f"{first} {head}"), f"{first} {head}"))
+    anchor = max((carries(t) for t in said if t not in modifiers), default=0.0)
     return [t for weight, t in sorted(unsaid, key=lambda x: -x[0]) if weight >= CARRIES and weight > anchor]
+
+
+def _one_thing(first: str, head: str, carries: Callable[[str], float]) -> bool:
+    weight = carries(head)
+    return carries(first) >= COMPOUND_FLOOR and weight >= COMPOUND_FLOOR and weight >= HEAD_SHARE * carries(first)
 
 
 def compose(
