@@ -212,6 +212,9 @@ def key_terms(topic: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_AMOUNTS = frozenset("lot lots bit amount amounts deal plenty number numbers ton tons loads".split())
+
+
 def phrase_around(topic: str, term: str) -> str:
     """The words of the question around a term, as it can be quoted back ("work from home", "visa sponsorship")."""
     tokens = re.findall(r"[\w'+#./-]+", topic)
@@ -236,7 +239,8 @@ def phrase_around(topic: str, term: str) -> str:
     def loose(j: int, step: int) -> bool:
         word = lowered[j]
         joined = lowered[j + step] in connectors if 0 <= j + step < len(lowered) else False
-        return word in connectors or word in _LIGHT_VERBS or (_generic(word) and not joined)
+        # "a lot of travel": an amount of the thing is not the thing.
+        return word in connectors or word in _LIGHT_VERBS or word in _AMOUNTS or (_generic(word) and not joined)
 
     while start < i and loose(start, 1):
         start += 1
