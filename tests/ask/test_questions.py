@@ -85,3 +85,8 @@ def test_questions_that_name_a_category_and_want_its_members() -> None:
 )
 def test_the_class_whose_members_a_question_asks_for(question: str, noun: str | None) -> None:
     assert asked_class(question) == noun
+
+
+def test_an_amount_of_the_thing_asked_is_not_quoted_as_the_thing() -> None:
+    assert phrase_around("is there a lot of travel in this role", "travel") == "travel"
+    assert phrase_around("do they do tons of overtime", "overtime") == "overtime"
