@@ -43,6 +43,12 @@ def test_a_related_role_named_in_another_document_is_answered_with_its_origin(ad
     assert all(c.section.endswith("Machine Learning Engineer") for c in answer.citations)
 
 
+def test_a_related_role_named_only_in_a_salary_table_is_never_called_a_document(advisor: Advisor) -> None:
+    answer = advisor.ask("what degree does a machine learning architect need?")
+    assert answer.abstained and "Machine Learning Architect document" not in answer.text
+    assert answer.text.startswith("There is no role document for Machine Learning Architect: the ML Performance")
+
+
 def test_pay_for_a_role_without_pay_figures_abstains_without_any_figure(advisor: Advisor) -> None:
     answer = advisor.ask("What is the salary of a Senior Cloud Engineer?")
     assert answer.abstained and answer.role == "Senior Cloud Engineer" and answer.intent == "pay"

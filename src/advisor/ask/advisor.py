@@ -320,6 +320,13 @@ class Advisor:
                 f"The {role} document has no information on {label(query.intent)}, "
                 "so I cannot answer that from the role documents."
             )
+            if role not in self.roles and len(positions):
+                # A role only named inside another document (a salary row): there is no document of its own.
+                first = self.evidence.units[int(positions[0])]
+                reason = (
+                    f"There is no role document for {role}: the {first.role} document names it only under "
+                    f"“{' > '.join(first.section)}”, with no information on its {label(query.intent)}."
+                )
             return Plan(query, abstain(query, reason, [self._covered_by(role)]))
         if note is None and match.asked and not query.role_from_history:
             note = f"According to the {role} document (you asked about: {match.asked}): "
