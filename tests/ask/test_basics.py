@@ -80,9 +80,13 @@ def test_a_field_before_the_word_for_roles_is_a_catalogue_request_only_when_some
     advisor: Advisor,
 ) -> None:
     assert advisor.ask("show me banking jobs").act == "catalogue"
-    # "summer" is no field: the message is answered (here: not covered), not listed as "roles about summer".
+    # "summer" is no field: the message is answered (here: not covered), not listed as "roles about summer";
+    # nor is a kind of job in any field, though some document mentions remote work.
     summer = advisor.ask("any good summer jobs?")
     assert summer.act == "answer" and summer.abstained
+    assert advisor.ask("show me remote jobs").act == "answer"
+    assert advisor.ask("more", [{"role": "user", "content": "any good summer jobs?"}]).act != "catalogue"
+    assert advisor.catalogue.names_a_field("robotics") and not advisor.catalogue.names_a_field("part time")
 
 
 @pytest.mark.parametrize("message", ["which positions have on-call", "best paying jobs", "banking jobs in london"])

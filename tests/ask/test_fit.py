@@ -208,3 +208,44 @@ def test_a_background_on_the_way_to_a_role_gets_it_as_close_with_what_is_missing
         line for line in answer.text.splitlines() if "Bachelor's degree in Computer Science, Information" in line
     ]
     assert len(education) == 1 and "you studied computer science; you did not say your degree" in education[0]
+
+
+def test_text_that_is_not_valid_unicode_is_refused_before_the_model_reads_it(advisor: Advisor) -> None:
+    from advisor.errors import BadQuestionError
+
+    with pytest.raises(BadQuestionError, match="not valid Unicode"):
+        advisor.ask("I am a nurse with 10 years.\ud800 Where do I belong among these?")
+
+
+def test_a_background_told_before_questions_on_a_role_does_not_make_later_questions_fit_requests(
+    advisor: Advisor,
+) -> None:
+    history: list[dict[str, str]] = []
+    for turn in ("I'm a sysadmin with 2 years of experience.", "What does a senior cloud engineer do?"):
+        history += [
+            {"role": "user", "content": turn},
+            {"role": "assistant", "content": advisor.ask(turn, history).text},
+        ]
+    assert advisor.ask("Which industries are hiring?", history).act == "answer"
+
+
+def test_background_after_the_request_is_read_too(advisor: Advisor) -> None:
+    answer = advisor.ask("I'm a nurse. Where do I belong among these? I also have an MBA and 5 years in management.")
+    assert answer.act == "fit" and "5 years of experience" in answer.text.splitlines()[0]
+
+
+def test_a_role_with_nothing_missing_is_never_said_to_come_close(advisor: Advisor) -> None:
+    answer = advisor.ask("I know Excel and SAS. Which role fits me?")
+    assert not answer.text.startswith("No role fits your background fully yet")
+    assert "comes close" not in answer.text
+
+
+def test_the_request_of_a_message_is_its_last_question_not_the_end_of_a_list() -> None:
+    from advisor.ask.fit_request import asking_part
+
+    assert asking_part("5 years as an analyst. What would you suggest for someone with Python, SQL, and Tableau?") == (
+        "What would you suggest for someone with Python, SQL, and Tableau?"
+    )
+    assert asking_part("I have 3 years of experience, which of these jobs pays the most?") == (
+        "which of these jobs pays the most?"
+    )

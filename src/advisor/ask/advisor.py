@@ -178,11 +178,12 @@ class Advisor:
     def _plan(self, question: str, history: Sequence[dict[str, Any]] | None, role: str | None) -> Plan:
         if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
             raise BadQuestionError(NOT_UNICODE.format(what="The role"))
+        self._validate(question)  # before anything reads it, the embedding model included
         if self._is_fit_turn(question, history):
             # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
             return self._plan_fit(question, history)
         act = read_act(self._validate(question), user_turns(history))
-        if act is not None and not (act.tentative and not self.catalogue.listing(act.subject).total):
+        if act is not None and not (act.tentative and not self._field_with_roles(act.subject)):
             return self._plan_basics(question.strip(), act)
         query, match = make_query(
             self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
@@ -227,6 +228,11 @@ class Advisor:
         else:
             said = reply(act.kind, len(self.roles), self.examples())
         return Plan(query, Answer(said, act=act.kind))
+
+    def _field_with_roles(self, words: str) -> bool:
+        """Words read before "jobs" ("banking jobs") stand as a catalogue request when they name a field, not a
+        kind of job ("remote jobs"), and some role is about it."""
+        return self.catalogue.names_a_field(words) and bool(self.catalogue.listing(words).total)
 
     def _may_be_an_act(self, query: Query, match: RoleMatch) -> bool:
         """A message that names no role, asks no role topic and compares nothing may be a greeting or a request
@@ -690,9 +696,20 @@ class Advisor:
         # What they said besides the request; a request alone must state a fact ("a nurse for 10 years, where
         # do I belong?"), as must earlier turns: "can you tell me about pay?" is not a background.
         told = not read_profile([rest]).empty if rest else read_profile([question]).stated
-        if not told and not read_profile(user_turns(history)).stated:
+        if not told and not self._background_just_told(history):
             return False
         return self.fit_requests.asks(question)
+
+    def _background_just_told(self, history: Sequence[dict[str, Any]] | None) -> bool:
+        """Whether the conversation's last turn was about the person: they told their background, or were
+        answered on it. A background told before questions on a role ("I'm a sysadmin." then "what does a
+        cloud engineer do?") does not make "which industries are hiring?" a fit question."""
+        earlier = [m for m in history or () if isinstance(m, dict) and isinstance(m.get("content"), str)]
+        replies = [m["content"] for m in earlier if m.get("role") == "assistant"]
+        if replies and FIT_REPLY.match(replies[-1]):
+            return True
+        asked = [m["content"] for m in earlier if m.get("role") == "user"]
+        return bool(asked) and read_profile(asked[-1:]).stated and not self.resolver.named_roles(asked[-1])
 
     def _plan_fit(self, question: str, history: Sequence[dict[str, Any]] | None) -> Plan:
         # "Am I a fit for Senior Cloud Engineer?": that role is shown whatever its rank.
@@ -709,7 +726,9 @@ class Advisor:
         if asks_for_fit(message) or not self.fit_requests.asks(message):
             return message
         part = asking_part(message)
-        return message[: message.rfind(part)].strip() or message
+        at = message.rfind(part)
+        # "I'm a nurse. Where do I belong? I also have an MBA.": what follows the request is background too.
+        return " ".join(f"{message[:at]} {message[at + len(part) :]}".split()) or message
 
     def _fit_ranker(self) -> FitRanker:
         ranker: FitRanker | None = getattr(self, "_ranker", None)

@@ -112,7 +112,7 @@ def read_act(message: str, earlier: Sequence[str] = ()) -> Act | None:
     if _MORE.match(body):
         request = _catalogue_request(earlier)
         if request is not None:
-            return Act("catalogue", request.subject, request.page + 1)
+            return Act("catalogue", request.subject, request.page + 1, request.tentative)
         return None
     return _catalogue(body)
 
@@ -205,7 +205,7 @@ def _catalogue_request(earlier: Sequence[str]) -> Act | None:
             page += 1
             continue
         found = _catalogue(body)
-        return Act("catalogue", found.subject, page) if found is not None else None
+        return Act("catalogue", found.subject, page, found.tentative) if found is not None else None
     return None
 
 

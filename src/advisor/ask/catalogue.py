@@ -35,6 +35,29 @@ class Listing:
         return max(0, self.total - (self.page + 1) * PAGE)
 
 
+# Fields of work, and kinds of job found in any field: what "X jobs" can mean.
+_FIELDS = (
+    "nursing",
+    "banking",
+    "construction",
+    "software development",
+    "accounting",
+    "teaching",
+    "law",
+    "telecommunications",
+    "healthcare",
+    "marketing",
+    "engineering",
+    "agriculture",
+    "retail",
+    "manufacturing",
+)
+_JOB_KINDS = (
+    "remote", "part-time", "full-time", "entry-level", "well-paid", "easy", "cool", "fun", "summer", "good",
+    "flexible", "local", "weekend", "temporary", "senior", "junior", "online", "new", "interesting", "stable",
+)  # fmt: skip
+
+
 class Catalogue:
     def __init__(
         self,
@@ -51,6 +74,15 @@ class Catalogue:
         self._embed_documents = embed_documents
         self._embed_query = embed_query
         self._vectors: np.ndarray | None = None  # per role: its title and its document's centroid, on first need
+        self._kinds: np.ndarray | None = None  # _FIELDS and _JOB_KINDS embedded, on first need
+
+    def names_a_field(self, words: str) -> bool:
+        """Whether words before "jobs" name a field of work ("banking jobs") rather than a kind of job in any
+        field ("remote jobs", "summer jobs", "cool jobs"): by the closer of a few examples of each."""
+        if self._kinds is None:
+            self._kinds = self._embed_documents([*_FIELDS, *_JOB_KINDS])
+        scores = self._kinds @ self._embed_query(words)
+        return float(scores[: len(_FIELDS)].max()) > float(scores[len(_FIELDS) :].max())
 
     def listing(self, subject: str = "", page: int = 0) -> Listing:
         found, ways = list(self.roles), ["title"]

@@ -73,8 +73,13 @@ class RoleFit:
     close: bool = False  # does not fit, but has what sets the role apart and lacks only years or a degree level
 
     def counts(self) -> dict[str, int]:
+        """Points by status, as the reply shows them: a line whose field matches and whose level is not known
+        is one match."""
+        matched = {p.position for p in self.points if p.status == MATCHES}
         out = {MATCHES: 0, MISSING: 0, NOT_KNOWN: 0}
         for p in self.points:
+            if p.status == NOT_KNOWN and p.aspect != "skills" and p.position in matched:
+                continue
             out[p.status] += 1
         return out
 
@@ -348,8 +353,8 @@ def _close(fit: RoleFit) -> bool:
     tools it names), and what is missing is only more years or a higher degree, which time gives."""
     missing = {p.aspect for p in fit.points if p.status == MISSING}
     matched = {p.aspect for p in fit.points if p.status == MATCHES}
-    if not missing <= _GAINED_WITH_TIME:
-        return False
+    if not missing or not missing <= _GAINED_WITH_TIME:
+        return False  # nothing missing is a fit or no fit by its other points, never "on the way"
     return bool(matched & {"field of study", "title", "certification", "skills"}) and fit.meaning >= DISTINCT_FLOOR
 
 

@@ -43,11 +43,20 @@ _ABOUT_ROLES = (
     "how do the two roles compare?",
     "can I work from home in this job?",
     "what tools would I use?",
+    "what is the hardest part of these jobs?",
+    "which industries are hiring?",
+    "where are these jobs located?",
+    "what do these roles have in common?",
 )
 FIT_FLOOR = 0.4  # cosine to the closest fit request below which a message is not one
 FIT_LEAD = 0.03  # how much closer to a fit request than to a question about roles: "which job pays most?" is near
 _PARTS = re.compile(r"(?<=[.!?;])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:]|\s[-–—]\s")
+_ASKS = re.compile(
+    r"(?:so|and|but|then|now)?\s*(?:what|which|wich|wat|where|how|who|any|is|are|am|do|does|should|would|could|can|"
+    r"will|recommend|suggest)\b",
+    re.I,
+)
 MIN_CLAUSE_WORDS = 2  # "role?" after a comma is a request of its own; "so," is not
 
 
@@ -58,8 +67,11 @@ def asking_part(message: str) -> str:
     parts = [p.strip() for p in _PARTS.split(message) if p.strip()]
     asked = [p for p in parts if p.endswith("?")]
     sentence = (asked or parts or [""])[-1]
-    clauses = [c.strip() for c in _CLAUSES.split(sentence) if len(c.split()) >= MIN_CLAUSE_WORDS]
-    return clauses[-1] if clauses else sentence
+    # The last clause that opens like a question ("I have 3 years, which job pays most?"); not the end of a
+    # list ("for someone with Python, SQL, and Tableau?").
+    clauses = [c.strip() for c in _CLAUSES.split(sentence)]
+    opening = [k for k, c in enumerate(clauses) if len(c.split()) >= MIN_CLAUSE_WORDS and _ASKS.match(c)]
+    return ", ".join(clauses[opening[-1] :]) if opening and opening[-1] > 0 else sentence
 
 
 class FitRequests:
