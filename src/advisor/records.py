@@ -224,7 +224,7 @@ class Answer:
     # What the message was and what the reply does: "answer" (a question about roles), "greeting", "thanks",
     # "goodbye", "help", "catalogue" (the roles known), "fit" (which roles fit a background).
     act: str = "answer"
-    ranking: tuple[str, ...] = field(default=())  # for "fit": the roles that fit, best first
+    ranking: tuple[str, ...] = field(default=())  # for "fit": the roles that fit (else come close), best first
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -313,9 +313,14 @@ def test_which_members_of_a_class_leads_with_the_line_that_lists_them(advisor: A
 
 
 def test_a_thing_named_by_two_words_is_a_gap_when_the_document_has_only_the_first(advisor: Advisor) -> None:
-    # "security" is in the document ("IT security requirements"); a security clearance is not.
-    answer = advisor.ask("does a senior cloud engineer need a security clearance?")
-    assert answer.text.startswith("The Senior Cloud Engineer document does not mention security clearance")
+    # "security" is in the document ("Implementing IT security requirements"); a security clearance is not, and
+    # "security" alone carries the question about as much as "clearance" does.
+    answer = advisor.ask(
+        "do senior communications systems engineers need a security clearance to work for the government?"
+    )
+    assert answer.text.startswith(
+        "The Senior Communications Systems Engineer document does not mention security clearance"
+    ), answer.text
     # A light second word is no such pair: supervising staff is a management side, and it is answered.
     side = advisor.ask("is there a people management side to the senior credit risk analyst job")
     assert "does not mention" not in side.text and "Supervisory roles" in side.text

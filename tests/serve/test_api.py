@@ -326,6 +326,15 @@ def test_match_ranks_roles_for_a_background_and_records_nothing(url: str, db: Pa
         assert con.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == before
 
 
+def test_match_says_which_roles_come_close(url: str) -> None:
+    body = {
+        "background": "I studied computer science and spent 2 years as a sysadmin. I got the AWS solutions architect cert."
+    }
+    data = httpx.post(f"{url}/api/match", json=body, headers={"Origin": ALLOWED}).json()
+    cloud = next(r for r in data["roles"] if r["role"] == "Senior Cloud Engineer")
+    assert cloud["close"] is True and cloud["fits"] is False and data["ranking"] == ["Senior Cloud Engineer"]
+
+
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [

@@ -20,6 +20,7 @@ PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
 PAIR_MARGIN = 0.2  # a line in a pair scores at most this much below its document's best line
 MAX_PAIRS = 3
 MORE_LINES = 1  # lines per role beyond the best one
+DEGREE_LINES = 2  # lines on other degree levels, beyond the first
 MORE_POOL = 6  # of a role's best lines, those looked at for more
 MORE_MARGIN = 0.04  # a further line scores at most this much below the best one
 SAME_STATEMENT = 0.85  # a line this close in meaning to one shown says it again
@@ -74,11 +75,8 @@ class Comparer:
             fact = self._best_fact(role, kinds, query) if kinds else None
             if fact is not None:
                 i, f = fact
-                # "What do you study for X vs Y?": the other degrees the document states, beside the first.
-                others = [
-                    j for j, g in self.facts_of(role) if g.kind in kinds and j != i and g.kind.startswith("education.")
-                ]
-                more = tuple(Scored(j, 1.0, 1.0, 1.0) for j in dict.fromkeys(others))[:MORE_LINES]
+                # "What do you study for X vs Y?": the other degree levels the document states, beside the first.
+                more = self._other_degrees(role, kinds, i, f) if f.kind.startswith("education.") else ()
                 out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f, more))
                 continue
             ranked = self.evidence.rank(positions, vector, stems, query.intent)
@@ -92,6 +90,19 @@ class Comparer:
             else:
                 out.append(Finding(role, ranked[0], more=self._more(ranked)))
         return out
+
+    def _other_degrees(self, role: str, kinds: Sequence[str], first: int, fact: Fact) -> tuple[Scored, ...]:
+        """One line per degree level the document states besides the first fact's, none saying the same thing
+        as a line already shown."""
+        shown, levels = [first], {fact.kind}
+        for j, g in self.facts_of(role):
+            if g.kind not in kinds or g.kind in levels or len(shown) > DEGREE_LINES:
+                continue
+            if float((self.evidence.vectors[shown] @ self.evidence.vectors[j]).max()) >= SAME_STATEMENT:
+                continue
+            shown.append(j)
+            levels.add(g.kind)
+        return tuple(Scored(j, 1.0, 1.0, 1.0) for j in shown[1:])
 
     def _more(self, ranked: Sequence[Scored]) -> tuple[Scored, ...]:
         """Lines about as close to the point as the best one, saying something else ("hybrid" beside "remote

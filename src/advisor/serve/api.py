@@ -119,7 +119,8 @@ class AskResponse(BaseModel):
         '"help", "catalogue" (the roles known) or "fit" (which roles fit a background).',
     )
     ranking: list[str] = Field(
-        default_factory=list, description='For "fit": the roles that fit the background, best first.'
+        default_factory=list,
+        description='For "fit": the roles that fit the background, best first (when none does, those that come close).',
     )
 
 
@@ -154,6 +155,7 @@ class RoleFitOut(BaseModel):
     role: str
     score: float
     fits: bool
+    close: bool = Field(description="Does not fit yet, but lacks only more years or a higher degree.")
     points: list[PointOut]
 
 
@@ -161,7 +163,9 @@ class MatchResponse(BaseModel):
     answer: str = Field(description="Plain text: the roles, best first, each point with its [n] citation.")
     blocks: list[BlockOut]
     citations: list[CitationOut]
-    ranking: list[str] = Field(description="The roles that fit, best first; empty when no role fits well.")
+    ranking: list[str] = Field(
+        description="The roles that fit, best first; when none does, those that come close; else empty."
+    )
     profile: ProfileOut
     roles: list[RoleFitOut] = Field(description="The best roles checked (fitting or not), with every point.")
 
