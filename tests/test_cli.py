@@ -173,3 +173,7 @@ def test_eval_lists_a_held_out_parts_failures_only_when_asked(product_settings: 
     assert as_json["test"]["cases"] is None and as_json["test"]["right_by_kind"]["other"] == {"right": 0, "cases": 1}
     shown = _run(*args, "--show-held-out")
     assert "held-wrong" in shown.stdout
+    # Any file may say it is held out, whatever its name.
+    (tmp_path / "blind.yaml").write_text("held_out: true\n" + case.format(id="blind-wrong"))
+    blind = _run("eval", "--index", str(product_settings.index_dir), "--questions", str(tmp_path / "blind.yaml"))
+    assert "blind-wrong" not in blind.stdout and "1 not right; held-out part" in blind.stdout

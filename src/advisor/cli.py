@@ -242,7 +242,8 @@ def eval_cmd(
     index that holds the imported O*NET roles), measure how often everyday titles (lower-cased, abbreviated,
     with a typo) find their occupation instead.
 
-    The cases of a held-out part (a file named test.yaml or *-test.yaml) are listed only with --show-held-out:
+    The cases of a held-out part (a file named test.yaml or *-test.yaml, or one that says `held_out: true`) are
+    listed only with --show-held-out:
     its totals say how well the answers do on questions nobody tuned them on, and stop saying so once its
     failures are read while changing the code.
     """
@@ -270,7 +271,9 @@ def eval_cmd(
         files = {Path(q).stem: Path(q) for q in questions} if questions else PARTS
         results = {name: evaluate(advisor, load_cases(path)) for name, path in files.items()}
     if as_json:
-        shown = {name: r.to_dict(cases=show_held_out or not is_held_out(name)) for name, r in results.items()}
+        shown = {
+            name: r.to_dict(cases=show_held_out or not (is_held_out(name) or r.held_out)) for name, r in results.items()
+        }
         _out(json.dumps(shown, indent=2))
     else:
         _out(format_parts(results, verbose=verbose, show_held_out=show_held_out))

@@ -57,6 +57,7 @@ class Suite:
     k: int
     thresholds: dict[str, float]
     fit_within: int = 1  # how high a background's own role must rank (1: first)
+    held_out: bool = False  # `held_out: true` in the file: never tuned on, its cases not listed
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class EvalResult:
     thresholds: dict[str, float]
     k: int
     failed_metrics: tuple[str, ...] = field(default=())
+    held_out: bool = False
 
     @property
     def passed(self) -> bool:
@@ -141,7 +143,8 @@ class EvalResult:
 
 
 def is_held_out(part: str) -> bool:
-    """A part named test (eval/test.yaml, eval/onet-test.yaml, ...) is the one no change may be tuned on."""
+    """A part named test (eval/test.yaml, eval/onet-test.yaml, ...) is the one no change may be tuned on (so
+    is a file that says `held_out: true`, whatever its name)."""
     return part == "test" or part.endswith("-test")
 
 
@@ -153,7 +156,7 @@ def format_parts(parts: dict[str, EvalResult], verbose: bool = False, show_held_
     for name, result in parts.items():
         answered = sum(1 for r in result.results if not r.case.abstain)
         lines.append(f"{name}: {len(result.results)} cases ({answered} answerable)")
-        if is_held_out(name) and not show_held_out:
+        if (is_held_out(name) or result.held_out) and not show_held_out:
             wrong = sum(1 for r in result.results if not r.passed)
             lines.append(f"  {wrong} not right; held-out part, so not listed (--show-held-out lists them)")
             lines.append("")
@@ -219,7 +222,8 @@ def load_cases(path: Path) -> Suite:
         except (KeyError, TypeError, AttributeError) as exc:
             raise AdvisorError(f"Case {i} of {path} is malformed ({exc!r}).") from None
     thresholds = {k: float(v) for k, v in (data.get("thresholds") or {}).items()}
-    return Suite(tuple(cases), int(data.get("k", 5)), thresholds, int(data.get("fit_within", 1)))
+    held_out = bool(data.get("held_out", False))
+    return Suite(tuple(cases), int(data.get("k", 5)), thresholds, int(data.get("fit_within", 1)), held_out)
 
 
 def _history(items: list[Any]) -> list[dict[str, str]]:
@@ -240,7 +244,7 @@ def evaluate(advisor: Any, suite: Suite) -> EvalResult:
         results.append(_judge(case, answer, rank, suite.k, suite.fit_within))
     metrics = _metrics(results, suite.k)
     failed = tuple(m for m in METRICS if metrics[m] < suite.thresholds.get(m, 0.0))
-    return EvalResult(tuple(results), metrics, suite.thresholds, suite.k, failed)
+    return EvalResult(tuple(results), metrics, suite.thresholds, suite.k, failed, suite.held_out)
 
 
 def _with_answers(advisor: Any, history: tuple[dict[str, str], ...]) -> list[dict[str, str]]:
@@ -258,20 +262,26 @@ def _alternatives(fact: Any) -> tuple[str, ...]:
     return tuple(str(f) for f in fact) if isinstance(fact, list) else (str(fact),)
 
 
-def _matches(case: Case, section: str, text: str) -> bool:
+def _matches(case: Case, role: str, section: str, text: str) -> bool:
     # The passage as a reader sees it: without emphasis marks ("**Experience**: ...").
     seen = _MARKS.sub("", text).lower()
     return any(
-        (not want_section or want_section.lower() in section.lower()) and (not want_text or want_text.lower() in seen)
+        (not want_section or _in_section(want_section, role, section)) and (not want_text or want_text.lower() in seen)
         for want_section, want_text in case.cites
     )
+
+
+def _in_section(wanted: str, role: str, section: str) -> bool:
+    """A part of the heading path; or the role's title, which names the one section of a document with no
+    headings of its own (cited as "Role > Introduction")."""
+    return wanted.lower() in section.lower() or wanted.lower() == role.lower()
 
 
 def _rank(case: Case, chunks: list[Any]) -> int | None:
     if case.abstain or case.gap or not case.cites:
         return None
     for i, chunk in enumerate(chunks, start=1):
-        if _matches(case, f"{chunk.role} > {chunk.section_title}", chunk.text):
+        if _matches(case, chunk.role, chunk.section_title, chunk.text):
             return i
     return None
 
@@ -283,7 +293,7 @@ def _judge(case: Case, answer: Answer, rank: int | None, k: int, fit_within: int
     if case.fit is not None:
         top = answer.ranking[:fit_within]
         if not case.fit and answer.ranking:
-            problems.append(f"ranks {list(answer.ranking)} as fitting a background that fits no role")
+            problems.append(f"offers {list(answer.ranking)} for a background that fits no role")
         elif case.fit and not set(case.fit) & set(top):
             problems.append(f"ranks {list(answer.ranking)[:5]}; expected {list(case.fit)} in the top {fit_within}")
     if not case.abstain and not case.gap and case.cites and (rank is None or rank > k):
@@ -308,9 +318,7 @@ def _judge(case: Case, answer: Answer, rank: int | None, k: int, fit_within: int
         problems.append(f"states what it must not: {present}")
     citation_ok = True
     if not case.abstain and not case.gap and case.cites:
-        # The section as a reader sees it, under its role ("Senior Communications Systems Engineer >
-        # Introduction"): a document with no headings of its own is cited by its title.
-        citation_ok = any(_matches(case, f"{c.role} > {c.section}", c.text) for c in answer.citations)
+        citation_ok = any(_matches(case, c.role, c.section, c.text) for c in answer.citations)
         if not citation_ok:
             cited = [c.section for c in answer.citations]
             problems.append(f"does not cite {case.cites[0][0]!r} / {case.cites[0][1]!r}; cites {cited}")
