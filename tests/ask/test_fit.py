@@ -249,3 +249,4 @@ def test_the_request_of_a_message_is_its_last_question_not_the_end_of_a_list() -
     assert asking_part("I have 3 years of experience, which of these jobs pays the most?") == (
         "which of these jobs pays the most?"
     )
+    assert asking_part("BSEE, 6 yrs, radio link design, best match?") == "best match?"

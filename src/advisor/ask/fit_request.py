@@ -57,6 +57,8 @@ _ASKS = re.compile(
     r"will|recommend|suggest)\b",
     re.I,
 )
+_LIST_END = re.compile(r"(?:and|or|&|plus|as well as)\b", re.I)
+SHORT_ASK = 6  # words of a last clause that asks on its own ("best match?", "thoughts on where I fit?")
 MIN_CLAUSE_WORDS = 2  # "role?" after a comma is a request of its own; "so," is not
 
 
@@ -71,7 +73,12 @@ def asking_part(message: str) -> str:
     # list ("for someone with Python, SQL, and Tableau?").
     clauses = [c.strip() for c in _CLAUSES.split(sentence)]
     opening = [k for k, c in enumerate(clauses) if len(c.split()) >= MIN_CLAUSE_WORDS and _ASKS.match(c)]
-    return ", ".join(clauses[opening[-1] :]) if opening and opening[-1] > 0 else sentence
+    if opening:
+        return ", ".join(clauses[opening[-1] :]) if opening[-1] > 0 else sentence
+    # "BSEE, 6 yrs, radio design, best match?": a short last question of its own, unless it ends a list.
+    last = clauses[-1]
+    own = len(clauses) > 1 and last.endswith("?") and len(last.split()) <= SHORT_ASK and not _LIST_END.match(last)
+    return last if own else sentence
 
 
 class FitRequests:
