@@ -18,9 +18,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from advisor.indexing.embedding import Embedder
 from advisor.quality.evaluation import PARTS, Case, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 TARGETS = {"product": {"p50_ms": 5.0, "p95_ms": 15.0}, "onet": {"p95_ms": 25.0}}
 ONET_QUESTIONS = [
     "How much do registered nurses make?",
@@ -63,13 +65,49 @@ def advisor_for(index: Path) -> Advisor:
     return Advisor.load(settings=settings, embedder=Embedder.from_settings(settings))
 
 
-def one_round(advisor: Advisor, questions: list[tuple[str, list[dict[str, str]]]]) -> list[float]:
-    times = []
-    for question, history in questions:
-        start = time.perf_counter()
-        advisor.ask(question, history)
-        times.append(time.perf_counter() - start)
-    return times
+def interleaved(
+    indexes: dict[str, tuple[Advisor, list[T]]], rounds: int, call: Callable[[Advisor, T], object], warm: int = 5
+) -> dict[str, list[list[float]]]:
+    """Seconds per call, per round, per index; the indexes' rounds interleaved, after a few warming calls (the
+    model, the speller, the title vectors)."""
+    for advisor, items in indexes.values():
+        for item in items[:warm]:
+            call(advisor, item)
+    out: dict[str, list[list[float]]] = {name: [] for name in indexes}
+    for _ in range(rounds):
+        for name, (advisor, items) in indexes.items():
+            times = []
+            for item in items:
+                start = time.perf_counter()
+                call(advisor, item)
+                times.append(time.perf_counter() - start)
+            out[name].append(times)
+    return out
+
+
+def report(
+    per_index: dict[str, list[list[float]]],
+    rounds: int,
+    targets: dict[str, dict[str, float]],
+    what: str,
+    extra: Callable[[str], dict[str, Any]] = lambda _name: {},
+) -> dict[str, Any]:
+    """Medians of the per-round p50 and p95, printed beside the CPU flags and the targets; what: "Advisor.ask
+    over {n} questions" (n: the calls per round, and any field extra(name) adds)."""
+    result: dict[str, Any] = {"cpu_flags": cpu_flags(), "rounds": rounds}
+    for name, per_round in per_index.items():
+        p50 = statistics.median(float(np.percentile(r, 50)) * 1000 for r in per_round)
+        p95 = statistics.median(float(np.percentile(r, 95)) * 1000 for r in per_round)
+        result[name] = {"n": len(per_round[0]), **extra(name), "p50_ms": round(p50, 2), "p95_ms": round(p95, 2)}
+    print(f"CPU flags: {result['cpu_flags']}; {rounds} interleaved rounds, medians of per-round percentiles")
+    for name in per_index:
+        figures = result[name]
+        limits = ", ".join(f"{k} <= {v:g}" for k, v in targets[name].items())
+        print(
+            f"  {name:<8} {what.format(**figures)}: p50 {figures['p50_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms"
+            f"   (target {limits})"
+        )
+    return result
 
 
 def templated(advisor: Advisor, every: int = 17) -> list[str]:
@@ -100,26 +138,8 @@ def main() -> int:
         if args.onet_index:
             onet = advisor_for(args.onet_index)
             indexes["onet"] = (onet, [(q, []) for q in ONET_QUESTIONS + templated(onet)])
-        for advisor, questions in indexes.values():
-            one_round(advisor, questions[:5])  # warm: the model, the speller, the title vectors
-        rounds: dict[str, list[list[float]]] = {name: [] for name in indexes}
-        for _ in range(args.rounds):
-            for name, (advisor, questions) in indexes.items():
-                rounds[name].append(one_round(advisor, questions))
-
-    result: dict[str, Any] = {"cpu_flags": cpu_flags(), "rounds": args.rounds}
-    for name, per_round in rounds.items():
-        p50 = statistics.median(float(np.percentile(r, 50)) * 1000 for r in per_round)
-        p95 = statistics.median(float(np.percentile(r, 95)) * 1000 for r in per_round)
-        result[name] = {"questions": len(per_round[0]), "p50_ms": round(p50, 2), "p95_ms": round(p95, 2)}
-    print(f"CPU flags: {result['cpu_flags']}; {args.rounds} interleaved rounds, medians of per-round percentiles")
-    for name in rounds:
-        figures = result[name]
-        targets = ", ".join(f"{k} <= {v:g}" for k, v in TARGETS[name].items())
-        print(
-            f"  {name:<8} Advisor.ask over {figures['questions']} questions: p50 {figures['p50_ms']:.2f} ms, "
-            f"p95 {figures['p95_ms']:.2f} ms   (target {targets})"
-        )
+        per_index = interleaved(indexes, args.rounds, lambda advisor, item: advisor.ask(*item))
+    result = report(per_index, args.rounds, TARGETS, "Advisor.ask over {n} questions")
     if args.out:
         args.out.write_text(json.dumps(result, indent=2))
     return 0

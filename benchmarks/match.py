@@ -13,20 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from advisor import Advisor, Settings
 from advisor.indexing.build import build
 
-from .answering import ROOT, advisor_for, cpu_flags
+from .answering import ROOT, advisor_for, interleaved, report
 
 TARGETS = {"product": {"p95_ms": 50.0}, "onet": {"p95_ms": 50.0}}
 BACKGROUNDS = [
@@ -59,15 +54,6 @@ def templated(advisor: Advisor, every: int = 23) -> list[str]:
     return out
 
 
-def one_round(advisor: Advisor, backgrounds: list[str]) -> list[float]:
-    times = []
-    for background in backgrounds:
-        start = time.perf_counter()
-        advisor.match(background)
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.match", description=__doc__.splitlines()[0])
     parser.add_argument("--onet-index", type=Path, help="an index of the imported O*NET roles (advisor import onet)")
@@ -82,32 +68,9 @@ def main() -> int:
         if args.onet_index:
             onet = advisor_for(args.onet_index)
             indexes["onet"] = (onet, BACKGROUNDS + templated(onet))
-        for advisor, backgrounds in indexes.values():
-            one_round(advisor, backgrounds[:3])  # warm: the model, the roles laid out, the title vectors
-        rounds: dict[str, list[list[float]]] = {name: [] for name in indexes}
-        for _ in range(args.rounds):
-            for name, (advisor, backgrounds) in indexes.items():
-                rounds[name].append(one_round(advisor, backgrounds))
-
-    result: dict[str, Any] = {"cpu_flags": cpu_flags(), "rounds": args.rounds}
-    for name, per_round in rounds.items():
-        p50 = statistics.median(float(np.percentile(r, 50)) * 1000 for r in per_round)
-        p95 = statistics.median(float(np.percentile(r, 95)) * 1000 for r in per_round)
-        roles = len(indexes[name][0].roles)
-        result[name] = {
-            "backgrounds": len(per_round[0]),
-            "roles": roles,
-            "p50_ms": round(p50, 2),
-            "p95_ms": round(p95, 2),
-        }
-    print(f"CPU flags: {result['cpu_flags']}; {args.rounds} interleaved rounds, medians of per-round percentiles")
-    for name in rounds:
-        figures = result[name]
-        targets = ", ".join(f"{k} <= {v:g}" for k, v in TARGETS[name].items())
-        print(
-            f"  {name:<8} Advisor.match over {figures['backgrounds']} backgrounds, {figures['roles']} roles: "
-            f"p50 {figures['p50_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms   (target {targets})"
-        )
+        per_index = interleaved(indexes, args.rounds, lambda advisor, background: advisor.match(background), warm=3)
+    what = "Advisor.match over {n} backgrounds, {roles} roles"
+    result = report(per_index, args.rounds, TARGETS, what, lambda name: {"roles": len(indexes[name][0].roles)})
     if args.out:
         args.out.write_text(json.dumps(result, indent=2))
     return 0
