@@ -178,21 +178,19 @@ class Advisor:
     def _plan(self, question: str, history: Sequence[dict[str, Any]] | None, role: str | None) -> Plan:
         if role is not None and (not isinstance(role, str) or has_lone_surrogate(role)):
             raise BadQuestionError(NOT_UNICODE.format(what="The role"))
-        self._validate(question)  # before anything reads it, the embedding model included
+        question = self._validate(question)  # before anything reads it, the embedding model included
         if self._is_fit_turn(question, history):
             # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
             return self._plan_fit(question, history)
-        act = read_act(self._validate(question), user_turns(history))
+        act = read_act(question, user_turns(history))
         if act is not None and not (act.tentative and not self._field_with_roles(act.subject)):
-            return self._plan_basics(question.strip(), act)
-        query, match = make_query(
-            self._validate(question), history, self.resolver, role, refer=self._refer, normalize=self._normalize
-        )
+            return self._plan_basics(question, act)
+        query, match = make_query(question, history, self.resolver, role, refer=self._refer, normalize=self._normalize)
         if self._may_be_an_act(query, match):
             # Chat shorthand written out first ("wat can u help me with"): the examples are in plain words.
-            act = self.acts.read(self._normalize(question.strip()))
+            act = self.acts.read(self._normalize(question))
             if act is not None:
-                return self._plan_basics(question.strip(), act)
+                return self._plan_basics(question, act)
         query = self._inferred_topic(query)
         if query.mode == "across":
             return self._plan_across(query)
@@ -741,16 +739,11 @@ class Advisor:
                 self.comparer.facts_of,
                 self.roles,
                 self.embedder.embed_documents,
-                self._role_title_vectors,
+                self._titles_vectors,
                 aliases,
             )
             self._ranker = ranker
         return ranker
-
-    def _role_title_vectors(self) -> np.ndarray:
-        if self._title_vectors is None:
-            self._title_vectors = self.embedder.embed_documents(list(self.roles))
-        return self._title_vectors
 
     def _check_history(self, history: Sequence[Any] | None) -> None:
         """Each earlier message the person wrote is read again (roles, topics, background): none may be longer

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..ingest.facts import DEGREE_RANK, HOURLY, degree_levels
+from ..ingest.facts import DEGREE_RANK, HOURLY, amounts, degree_levels
 from ..records import Answer, Chunk, Citation, Query, Unit
 from ..text.lexical import stem
 from .evidence import Evidence, Scored
@@ -36,7 +36,6 @@ TOPIC_MARGIN = 0.1  # lists this close in how well they answer count as equal
 _OPTIONAL = re.compile(r"\b(preferred|may|might|some|sometimes|in some cases|vary|varies|depending)\b", re.I)
 _REQUIRED = re.compile(r"\b(required?|requires|must|need(s|ed)?|essential|typically|most positions)\b", re.I)
 _HEDGE = re.compile(r"\b(some|may|might|in some cases|occasionally|sometimes)\b", re.I)
-_MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(\s?[kKmM]\b)?")
 _OPEN_ENDED = re.compile(r"\bor more\b|\bover \$|\bat least \$|\$[\d,]+\s?[kKmM]?\+|\bupwards\b|\band up\b", re.I)
 _LONG_LEAD_IN = re.compile(r"\b(include|includes|encompass|encompasses|following)$", re.I)
 
@@ -339,11 +338,8 @@ def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -
     if query.intent == "pay" or amount is not None:
         # An hourly figure says nothing about a yearly amount, nor a yearly one about an hourly amount.
         per_hour = asks_hourly(query)
-        given = [
-            (u, [_dollars(m) for m in _MONEY.finditer(u.text)])
-            for u in chosen
-            if _MONEY.search(u.text) and bool(HOURLY.search(display(u))) == per_hour
-        ]
+        stated = [(u, amounts(u.text)) for u in chosen if bool(HOURLY.search(display(u))) == per_hour]
+        given = [(u, figures) for u, figures in stated if figures]
         if amount is None or not given:
             return ""
         # The typical pay (the median when the answer gives it, else its first figure) reaches the amount.
@@ -366,11 +362,6 @@ def _verdict(query: Query, chosen: Sequence[Unit], lead_stems: frozenset[str]) -
     if _REQUIRED.search(text) or query.intent in ("other", "growth", "responsibilities"):
         return "Yes. "
     return ""
-
-
-def _dollars(found: re.Match[str]) -> float:
-    unit = (found.group(2) or "").strip().lower()
-    return float(found.group(1).replace(",", "")) * {"k": 1_000, "m": 1_000_000}.get(unit, 1)
 
 
 def _same(evidence: Evidence, a: int, b: int) -> bool:
