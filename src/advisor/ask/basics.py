@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from .examples import Examples
 from .intent import question_intent
 
 # Each act's own words; a message of these and the words below (and nothing else) is that act.
@@ -112,7 +113,7 @@ def read_act(message: str, earlier: Sequence[str] = ()) -> Act | None:
     if _MORE.match(body):
         request = _catalogue_request(earlier)
         if request is not None:
-            return Act("catalogue", request.subject, request.page + 1, request.tentative)
+            return replace(request, page=request.page + 1)
         return None
     return _catalogue(body)
 
@@ -180,20 +181,14 @@ class ActsByMeaning:
     def __init__(
         self, embed_documents: Callable[[list[str]], np.ndarray], embed_query: Callable[[str], np.ndarray]
     ) -> None:
-        self._embed_documents = embed_documents
-        self._embed_query = embed_query
-        self._labels = [kind for kind, examples in _LIKE.items() for _ in examples]
-        self._vectors: np.ndarray | None = None  # embedded on first need
+        self._examples = Examples(_LIKE, embed_documents, embed_query)
 
     def read(self, message: str) -> Act | None:
         if len(message.split()) > MAX_ACT_WORDS:
             return None
-        if self._vectors is None:
-            self._vectors = self._embed_documents([e for examples in _LIKE.values() for e in examples])
-        scores = self._vectors @ self._embed_query(message)
-        best = int(np.argmax(scores))
-        kind = self._labels[best]
-        return Act(kind) if kind != "none" and float(scores[best]) >= ACT_FLOOR else None
+        closeness = self._examples.closeness(message)
+        kind = max(closeness, key=lambda k: closeness[k])
+        return Act(kind) if kind != "none" and closeness[kind] >= ACT_FLOOR else None
 
 
 def _catalogue_request(earlier: Sequence[str]) -> Act | None:

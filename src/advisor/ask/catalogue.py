@@ -12,6 +12,7 @@ import numpy as np
 
 from ..text.lexical import content_stems
 from .evidence import Evidence
+from .examples import Examples
 
 PAGE = 20
 ABOUT_FLOOR = 0.38  # cosine of a subject to a role's title or document above which the role is about it
@@ -74,15 +75,13 @@ class Catalogue:
         self._embed_documents = embed_documents
         self._embed_query = embed_query
         self._vectors: np.ndarray | None = None  # per role: its title and its document's centroid, on first need
-        self._kinds: np.ndarray | None = None  # _FIELDS and _JOB_KINDS embedded, on first need
+        self._kinds = Examples({"field": _FIELDS, "kind of job": _JOB_KINDS}, embed_documents, embed_query)
 
     def names_a_field(self, words: str) -> bool:
         """Whether words before "jobs" name a field of work ("banking jobs") rather than a kind of job in any
         field ("remote jobs", "summer jobs", "cool jobs"): by the closer of a few examples of each."""
-        if self._kinds is None:
-            self._kinds = self._embed_documents([*_FIELDS, *_JOB_KINDS])
-        scores = self._kinds @ self._embed_query(words)
-        return float(scores[: len(_FIELDS)].max()) > float(scores[len(_FIELDS) :].max())
+        closeness = self._kinds.closeness(words)
+        return closeness["field"] > closeness["kind of job"]
 
     def listing(self, subject: str = "", page: int = 0) -> Listing:
         found, ways = list(self.roles), ["title"]

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .examples import Examples
+
 # Requests for a recommendation of roles to a person, in no particular field.
 _FIT = (
     "which role suits me?",
@@ -87,16 +89,11 @@ class FitRequests:
     def __init__(
         self, embed_documents: Callable[[list[str]], np.ndarray], embed_query: Callable[[str], np.ndarray]
     ) -> None:
-        self._embed_documents = embed_documents
-        self._embed_query = embed_query
-        self._vectors: np.ndarray | None = None  # embedded on first need
+        self._examples = Examples({"fit": _FIT, "about roles": _ABOUT_ROLES}, embed_documents, embed_query)
 
     def asks(self, message: str) -> bool:
         part = asking_part(message)
         if not part:
             return False
-        if self._vectors is None:
-            self._vectors = self._embed_documents([*_FIT, *_ABOUT_ROLES])
-        scores = self._vectors @ self._embed_query(part)
-        fit, other = float(scores[: len(_FIT)].max()), float(scores[len(_FIT) :].max())
-        return fit >= FIT_FLOOR and fit >= other + FIT_LEAD
+        closeness = self._examples.closeness(part)
+        return closeness["fit"] >= FIT_FLOOR and closeness["fit"] >= closeness["about roles"] + FIT_LEAD
