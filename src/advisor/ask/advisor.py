@@ -112,7 +112,12 @@ class Advisor:
         self._subject = [self.resolver.subject_of(c.role, c.section) for c in chunks]
         self._title_vectors: np.ndarray | None = None  # embedded on first need
         self.catalogue = Catalogue(
-            self.roles, aliases, self.evidence, self.embedder.embed_documents, self.embedder.embed_query
+            self.roles,
+            aliases,
+            self.evidence,
+            self.embedder.embed_documents,
+            self.embedder.embed_query,
+            self._titles_vectors,
         )
         self._examples: tuple[str, ...] | None = None  # questions that work on these roles, found on first need
         self.acts = ActsByMeaning(self.embedder.embed_documents, self.embedder.embed_query)

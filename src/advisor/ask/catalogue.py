@@ -67,8 +67,12 @@ class Catalogue:
         evidence: Evidence,
         embed_documents: Callable[[list[str]], np.ndarray],
         embed_query: Callable[[str], np.ndarray],
+        title_vectors: Callable[[], np.ndarray] | None = None,
     ) -> None:
+        """title_vectors: the roles' titles embedded, in roles' order, asked for on first need (the Advisor's
+        own); without it they are embedded here."""
         self.roles = tuple(roles)
+        self._title_vectors = title_vectors or (lambda: embed_documents(list(self.roles)))
         self._names = {r: content_stems(" ".join([r, *aliases.get(r, ())])) for r in self.roles}
         self._titles = {r: content_stems(r) for r in self.roles}
         self.evidence = evidence
@@ -114,7 +118,7 @@ class Catalogue:
 
     def _closeness(self, subject: str) -> np.ndarray:
         if self._vectors is None:
-            titles = self._embed_documents(list(self.roles))
+            titles = self._title_vectors()
             centroids = np.zeros_like(titles)
             for i, role in enumerate(self.roles):
                 positions = self.evidence.positions(role)
