@@ -181,15 +181,9 @@ class Evidence:
         bonus for the units that state one; facets: the sub-topics the question names; members_of: the class
         whose members the question asks for ("which industries?"), a bonus for units that list some of it
         ("industries such as financial services, retail, and healthcare")."""
-        listing = stem(members_of) if members_of else None
-        # A section whose heading is named for the class ("Benefits and Perks" for "what benefits?") lists its
-        # members: its lines are the answer, not lines elsewhere that happen to list a few.
-        heads: dict[int, frozenset[str]] = {}
-        if listing:
-            heads = {i: _heads(self.units[i].section[-1] if self.units[i].section else "") for i in positions.tolist()}
-        named_section = bool(listing) and any(listing in h for h in heads.values())
         if len(positions) == 0:
             return []
+        members = self._members(positions, members_of) if members_of else set()
         dense = self.vectors[positions] @ query
         if self.context_vectors is not None:
             about = self.context_vectors @ query
@@ -211,20 +205,23 @@ class Evidence:
                 prior += FACET_WEIGHT
             if wanted and self.fact_kinds[i]:
                 prior += max((wanted.get(k, 0.0) for k in self.fact_kinds[i]), default=0.0)
-            if (
-                listing
-                and not elsewhere
-                and (
-                    listing in heads[i]
-                    if named_section
-                    else listing in self.stems[i] and bool(_ENUMERATION.search(self.units[i].text))
-                )
-            ):
+            if i in members and not elsewhere:
                 prior += MEMBERS_WEIGHT
             score = float(dense[j]) + LEXICAL_WEIGHT * lexical + prior + float(self._prior[i])
             out.append(Scored(i, score, float(dense[j]), lexical))
         out.sort(key=lambda s: -s.score)
         return out
+
+    def _members(self, positions: np.ndarray, members_of: str) -> set[int]:
+        """The units that list members of a class: those under a heading named for it ("Benefits and Perks" for
+        "what benefits?"), which list its members whatever their words; else those that name the class with a
+        list ("industries such as financial services, retail, and healthcare")."""
+        listing = stem(members_of)
+        heads = {i: _heads(self.units[i].section[-1] if self.units[i].section else "") for i in positions.tolist()}
+        under = {i for i, h in heads.items() if listing in h}
+        if under:
+            return under
+        return {i for i in heads if listing in self.stems[i] and _ENUMERATION.search(self.units[i].text)}
 
     def says(self, positions: np.ndarray, term: str) -> bool:
         """Whether any of these units (or their headings) says the term, in its own spelling or one close to it
