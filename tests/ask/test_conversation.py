@@ -119,6 +119,12 @@ def test_a_reply_picks_a_choice(reply: str, role: str) -> None:
     assert read_choice(reply, pending, RoleResolver(CHOICES)) == Choice(role)
 
 
+def test_a_figure_is_no_choice_by_number() -> None:
+    pending = pending_choice(_asked_back(NUMBERED), CHOICES)
+    assert pending is not None
+    assert read_choice("2.5", pending, RoleResolver(CHOICES)) is None
+
+
 def test_yes_takes_the_one_role_offered_and_no_declines_it() -> None:
     text = "No role document is titled “pharmacy techs”. The closest role is Light Truck Drivers: is that the one?"
     pending = pending_choice(_asked_back(text), CHOICES)

@@ -188,7 +188,8 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(r"^(no|nope|nah|n|neither|none( of (them|these|those))?|not (that|this|it|really)|wrong)\b", re.I)
-_NUMBER = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+|the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b", re.I)
+# "2", "#2", "the 2nd"; not "2.5" or "2,000", which are no choice.
+_NUMBER = re.compile(r"^\s*(?:#|no\.?\s*|number\s+|option\s+|the\s+)?(\d{1,2})(?:st|nd|rd|th)?\b(?![.,]\d)", re.I)
 _ORDINALS = dict(
     zip("first second third fourth fifth sixth seventh eighth ninth tenth".split(), range(10), strict=True)
 )
