@@ -124,17 +124,26 @@ def product_questions() -> list[tuple[str, list[dict[str, str]]]]:
     return [(c.question, list(c.history)) for c in cases]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.answering", description=__doc__.splitlines()[0])
+def arguments(module: str, doc: str) -> argparse.Namespace:
+    """The options every timing of Advisor calls takes: --onet-index, --rounds, --out."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.{module}", description=doc.splitlines()[0])
     parser.add_argument("--onet-index", type=Path, help="an index of the imported O*NET roles (advisor import onet)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved repetitions (medians of percentiles)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def product_advisor(folder: Path) -> Advisor:
+    """An advisor over the product corpus, indexed afresh in folder."""
+    index = folder / "index"
+    build(replace(Settings.from_env(), corpus_dir=ROOT / "corpus", index_dir=index))
+    return advisor_for(index)
+
+
+def main() -> int:
+    args = arguments("answering", __doc__ or "")
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(tmp) / "index"
-        build(replace(Settings.from_env(), corpus_dir=ROOT / "corpus", index_dir=index))
-        indexes = {"product": (advisor_for(index), product_questions())}
+        indexes = {"product": (product_advisor(Path(tmp)), product_questions())}
         if args.onet_index:
             onet = advisor_for(args.onet_index)
             indexes["onet"] = (onet, [(q, []) for q in ONET_QUESTIONS + templated(onet)])

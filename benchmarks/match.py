@@ -11,17 +11,14 @@ Target (issue #15): `advisor match` p95 <= 50 ms on the 1,016 O*NET roles.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
-from advisor import Advisor, Settings
-from advisor.indexing.build import build
+from advisor import Advisor
 
-from .answering import ROOT, advisor_for, interleaved, report
+from .answering import advisor_for, arguments, interleaved, product_advisor, report
 
 TARGETS = {"product": {"p95_ms": 50.0}, "onet": {"p95_ms": 50.0}}
 BACKGROUNDS = [
@@ -55,16 +52,9 @@ def templated(advisor: Advisor, every: int = 23) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.match", description=__doc__.splitlines()[0])
-    parser.add_argument("--onet-index", type=Path, help="an index of the imported O*NET roles (advisor import onet)")
-    parser.add_argument("--rounds", type=int, default=5, help="interleaved repetitions (medians of percentiles)")
-    parser.add_argument("--out", type=Path, help="write the figures as JSON")
-    args = parser.parse_args()
-
+    args = arguments("match", __doc__ or "")
     with tempfile.TemporaryDirectory() as tmp:
-        index = Path(tmp) / "index"
-        build(replace(Settings.from_env(), corpus_dir=ROOT / "corpus", index_dir=index))
-        indexes = {"product": (advisor_for(index), BACKGROUNDS)}
+        indexes = {"product": (product_advisor(Path(tmp)), BACKGROUNDS)}
         if args.onet_index:
             onet = advisor_for(args.onet_index)
             indexes["onet"] = (onet, BACKGROUNDS + templated(onet))
