@@ -324,3 +324,10 @@ def test_a_thing_named_by_two_words_is_a_gap_when_the_document_has_only_the_firs
     # A light second word is no such pair: supervising staff is a management side, and it is answered.
     side = advisor.ask("is there a people management side to the senior credit risk analyst job")
     assert "does not mention" not in side.text and "Supervisory roles" in side.text
+
+
+def test_a_kind_of_item_asked_is_answered_by_the_lines_on_it_not_the_topic_overview(advisor: Advisor) -> None:
+    # "frameworks" names a point of the requirements, not the requirements as a whole.
+    answer = advisor.ask("what kinda ml frameworks should i know for ml performance architect roles")
+    assert "PyTorch, TensorFlow" in answer.text.splitlines()[0], answer.text
+    assert "communication abilities" not in answer.text

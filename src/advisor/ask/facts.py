@@ -21,13 +21,15 @@ DEGREE = re.compile(
     r"\b(degrees?|ph\.?\s?d|doctor(ate|al)|master'?s|bachelor'?s|education|study|college|university)\b", re.I
 )
 CERTIFICATION = re.compile(r"\bcertif\w*|\blicen[cs]e", re.I)
+# A kind of item within the requirements ("which frameworks?"): a point of the topic, not the topic as a whole.
+TOOLING = re.compile(r"\b(tools?|languages?|frameworks?|librar(y|ies)|software|platforms?|stack)\b", re.I)
 
 
 def aspect_words(text: str) -> set[str]:
     """The words of a question that say which figure or fact it asks ("max", "range", "years", "degree"): part
     of what it asks, not a point a document must name."""
     out: set[str] = set()
-    for pattern in (_TOP, _GROWTH, _RANGE, EXPERIENCE, DEGREE, CERTIFICATION):
+    for pattern in (_TOP, _GROWTH, _RANGE, EXPERIENCE, DEGREE, CERTIFICATION, TOOLING):
         for found in pattern.finditer(text):
             out.update(w.lower() for w in re.findall(r"[\w']+", found.group(0)))
     return out
