@@ -331,3 +331,14 @@ def test_a_kind_of_item_asked_is_answered_by_the_lines_on_it_not_the_topic_overv
     answer = advisor.ask("what kinda ml frameworks should i know for ml performance architect roles")
     assert "PyTorch, TensorFlow" in answer.text.splitlines()[0], answer.text
     assert "communication abilities" not in answer.text
+
+
+def test_a_topic_asked_as_a_whole_is_answered_by_its_own_section_one_line_per_sub_list(advisor: Advisor) -> None:
+    # The section headed for the topic, not the overview's summary of it; its numbered sub-lists each shown.
+    answer = advisor.ask("so what does an ml performance architect actually do all day?")
+    assert {c.section for c in answer.citations} == {"Core Responsibilities"}, answer.text
+    for lead_in in ("Performance Evaluation and Optimization", "Architectural Design", "Software-Hardware Co-Design"):
+        assert lead_in in answer.text
+    # In a document without headings, the lists beside the duties (skills, what positions require) are no part.
+    comms = advisor.ask("What are the responsibilities of a Senior Communications Systems Engineer?")
+    assert "Overseeing technical aspects" in comms.text and "Professional Engineer" not in comms.text, comms.text

@@ -17,7 +17,7 @@ from ..records import Answer, Chunk, Citation, Query, Unit
 from ..text.lexical import stem
 from .evidence import Evidence, Scored
 from .facts import asks_hourly
-from .intent import label
+from .intent import label, primary_heading
 from .questions import asked_amount
 
 # How many supporting units follow the lead, by the form of the question: a figure wants little around it.
@@ -90,6 +90,12 @@ def select(
             chosen.append(next((r for r in rest if r.position == position), Scored(position, lead.score, 0.0, 0.0)))
     if whole_list and len(chosen) > 1:
         return chosen  # a topic's overview and its subsections: nothing from elsewhere
+    if whole_list and first.kind == "item" and first.label:
+        # A section of several lists, each under its own lead-in ("1. Performance Evaluation ...", "2.
+        # Architectural Design ..."): the topic as a whole is their lead-ins, each shown by its best line.
+        lists = _sibling_lists(rest, evidence, lead)
+        if len(lists) >= 2:
+            return chosen + sorted(lists, key=lambda r: evidence.units[r.position].start)[: limit - 1]
     if form in ("which", "open") and first.kind == "item":
         # "What benefits...?": the list the lead stands in answers it; its items come before anything else.
         for candidate in rest:
@@ -148,9 +154,16 @@ def topic_lead(
 
     strengths = {key: strength(members) for key, members in groups.items()}
     best = max(strengths.values())
-    # Of lists that answer about as well, the document's first: the main one before "Additional ...".
+    # Of lists that answer about as well, those under a heading named for the topic ("Core Responsibilities",
+    # not the overview's summary of it), and of those the document's first: the main one before "Additional ...".
     near = [groups[key] for key, value in strengths.items() if value >= best - TOPIC_MARGIN]
-    members = min(near, key=lambda ms: min(evidence.units[m.position].start for m in ms))
+    members = min(
+        near,
+        key=lambda ms: (
+            not primary_heading(evidence.units[ms[0].position].section, intent),
+            min(evidence.units[m.position].start for m in ms),
+        ),
+    )
     lead = min(members, key=lambda r: evidence.units[r.position].start)
     # A line that opens an enclosing section on the narrower topic ("... is in high demand across various
     # industries" over "Growing Demand", "Emerging Opportunities") introduces the best list and its neighbours.
@@ -188,6 +201,26 @@ def norm_first(ranked: Sequence[Scored], evidence: Evidence) -> Scored:
         if related and not _HEDGE.search(unit.text):
             return candidate
     return best
+
+
+def _sibling_lists(ranked: Sequence[Scored], evidence: Evidence, lead: Scored) -> list[Scored]:
+    """The best-ranked item of each other list with a lead-in in the lead's own section and on its topic (not
+    the skills list beside the duties in a document without headings)."""
+    first = evidence.units[lead.position]
+    topics = evidence.intents[lead.position] - {"other"}
+    best: dict[int, Scored] = {}
+    for r in ranked:
+        unit = evidence.units[r.position]
+        if (
+            unit.kind == "item"
+            and unit.label
+            and unit.doc_id == first.doc_id
+            and unit.section == first.section
+            and unit.group != first.group
+            and topics & evidence.intents[r.position]
+        ):
+            best.setdefault(unit.group, r)
+    return list(best.values())
 
 
 def same_list(a: Unit, b: Unit) -> bool:
