@@ -183,6 +183,8 @@ def test_a_request_for_advice_the_patterns_do_not_know_is_read_by_meaning(
         "I have 3 years of experience, which of these jobs pays the most?",
         "Can you show me the full list of careers in your catalogue?",
         "I'm thinking about computer vision, what degree would I need?",
+        # Notes before a question about the roles are no background.
+        "saw the list earlier, very helpful thanks. which role pays the most?",
     ],
 )
 def test_a_question_about_the_roles_from_someone_with_a_background_is_not_a_fit_request(
@@ -250,3 +252,10 @@ def test_the_request_of_a_message_is_its_last_question_not_the_end_of_a_list() -
         "which of these jobs pays the most?"
     )
     assert asking_part("BSEE, 6 yrs, radio link design, best match?") == "best match?"
+
+
+def test_a_background_in_note_form_with_a_plain_request_is_matched(advisor: Advisor) -> None:
+    # No "I", no sentence: the work in notes, and a request that no question about the roles comes near.
+    answer = advisor.ask("aws certified, containers, love automating infra, IT degree. which job?")
+    assert answer.act == "fit" and answer.ranking[:1] == ("Senior Cloud Engineer",), answer.text[:300]
+    assert "you named aws" in answer.text

@@ -42,7 +42,7 @@ from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .fit_request import FitRequests, asking_part
 from .intent import TOPICLESS_FACETS, label, question_facets, question_intent
-from .profile import asks_bare, asks_for_fit, describes_self, fit_target, read_profile
+from .profile import MIN_STATEMENT_WORDS, asks_bare, asks_for_fit, describes_self, fit_target, read_profile
 from .questions import (
     EVERYDAY_WORDS,
     FILLER,
@@ -657,7 +657,7 @@ class Advisor:
                 "or interests."
             )
         messages = [*user_turns(history), self._validate(background)]
-        profile = read_profile(messages, self._fit_ranker().known_names())
+        profile = read_profile(messages, self._fit_ranker().known_names(), told=True)
         if profile.empty:
             answer = ask_background()
             return FitReport(profile, (), answer, {})
@@ -697,11 +697,17 @@ class Advisor:
             return False  # "can you show me the list of careers?"
         rest = question[: question.rfind(part)].strip()
         # What they said besides the request; a request alone must state a fact ("a nurse for 10 years, where
-        # do I belong?"), as must earlier turns: "can you tell me about pay?" is not a background.
-        told = not read_profile([rest]).empty if rest else read_profile([question]).stated
-        if not told and not self._background_just_told(history):
-            return False
-        return self.fit_requests.asks(question)
+        # do I belong?"), as must earlier turns: "can you tell me about pay?" is not a background. The tools the
+        # documents name count however they are said ("linux + windows servers, active directory, backups").
+        known = self._fit_ranker().known_names()
+        told = not read_profile([rest], known).empty if rest else read_profile([question], known).stated
+        if told or self._background_just_told(history):
+            return self.fit_requests.asks(question)
+        # Work told in note form, no "I" ("EPA 608 cert, install and service furnaces. best fit?"): a statement
+        # followed by a request that is plainly one for a role to suit the person. Its words may well name
+        # some occupation ("service units"): the request decides.
+        statement = "?" not in rest and len(rest.split()) >= MIN_STATEMENT_WORDS
+        return statement and self.fit_requests.asks_plainly(question)
 
     def _background_just_told(self, history: Sequence[dict[str, Any]] | None) -> bool:
         """Whether the conversation's last turn was about the person: they told their background, or were

@@ -28,6 +28,12 @@ _FIT = (
     "what do you think would work for me?",
     "is any of this a good match for me?",
     "anything suitable for someone with my experience?",
+    # Naming the occupation for the work just described.
+    "what job is that?",
+    "what is that job called?",
+    "what would my job title be?",
+    "best match?",
+    "which occupation is the closest match?",
 )
 # Questions about the roles, some in the first person, that a background in the same message does not change.
 _ABOUT_ROLES = (
@@ -52,6 +58,7 @@ _ABOUT_ROLES = (
 )
 FIT_FLOOR = 0.4  # cosine to the closest fit request below which a message is not one
 FIT_LEAD = 0.03  # how much closer to a fit request than to a question about roles: "which job pays most?" is near
+PLAIN_LEAD = 0.15  # a request this much closer to one for fit than to any question about roles is plainly one
 _PARTS = re.compile(r"(?<=[.!?;])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:]|\s[-–—]\s")
 _ASKS = re.compile(
@@ -91,9 +98,13 @@ class FitRequests:
     ) -> None:
         self._examples = Examples({"fit": _FIT, "about roles": _ABOUT_ROLES}, embed_documents, embed_query)
 
-    def asks(self, message: str) -> bool:
+    def asks(self, message: str, lead: float = FIT_LEAD) -> bool:
         part = asking_part(message)
         if not part:
             return False
         closeness = self._examples.closeness(part)
-        return closeness["fit"] >= FIT_FLOOR and closeness["fit"] >= closeness["about roles"] + FIT_LEAD
+        return closeness["fit"] >= FIT_FLOOR and closeness["fit"] >= closeness["about roles"] + lead
+
+    def asks_plainly(self, message: str) -> bool:
+        """A request no question about the roles comes near ("best fit?"): it asks for fit whatever precedes it."""
+        return self.asks(message, PLAIN_LEAD)

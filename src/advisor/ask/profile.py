@@ -277,12 +277,15 @@ def describes_self(text: str) -> bool:
 _MARKUP = re.compile(r"\[\s*\d*\s*\]|[*_`\[\]]")
 
 
-def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profile:
+def read_profile(messages: Iterable[str], known: Collection[str] = (), told: bool = False) -> Profile:
     """The background the messages state, oldest first; a later figure (years) replaces an earlier one. known:
-    tool and skill names (lower case) the documents use, found in the messages however they are said."""
+    tool and skill names (lower case) the documents use, found in the messages however they are said. told: the
+    last message is known to describe the person (a background given to match), in whatever form: notes with
+    no "I" ("install and service furnaces, recharge refrigerant") are their work too."""
     # What is read is said back in the reply: a "[2]" or "**" the person typed must not become a citation
     # marker or emphasis there.
     messages = [_MARKUP.sub(" ", spelled_out(m)) for m in messages]  # "5 yrs xp", "ATP cert"
+    last = len(messages) - 1
     degrees: dict[tuple[str, str], Degree] = {}
     years: tuple[float, str] | None = None
     skills: dict[str, None] = {}
@@ -291,9 +294,9 @@ def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profil
     interests: dict[str, None] = {}
     areas: dict[str, None] = {}
     statements = []
-    for message in messages:
+    for k, message in enumerate(messages):
         text = " ".join(message.split())
-        found = False
+        found = told and k == last
         for degree in _degrees(text):
             found = True
             key = (degree.level, degree.field.lower())
@@ -309,7 +312,7 @@ def read_profile(messages: Iterable[str], known: Collection[str] = ()) -> Profil
         for items, table in (
             (_titles(text), titles),
             (_listed(_SKILLS, _affirmed(text)), skills),
-            (_names(_affirmed(text), known), skills),
+            (_names(_affirmed(text), known, told and k == last), skills),
             (_certifications(text), certifications),
             (_listed(_INTERESTS, text), interests),
             (_areas(text), areas),
@@ -440,10 +443,10 @@ _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)", re.I)
 _NEGATION = re.compile(r"\b(?:don't|do not|didn't|did not|never|haven't|have not|not|no|without|can't|cannot)\b", re.I)
 
 
-def _names(text: str, known: Collection[str]) -> list[str]:
+def _names(text: str, known: Collection[str], about_self: bool = False) -> list[str]:
     """Tools and languages named in a self-description: the names the documents use, and words written as names
-    are (SQL, JavaScript, C++)."""
-    if not _FIRST_PERSON.search(text):
+    are (SQL, JavaScript, C++). about_self: the text is known to describe the person, with or without an "I"."""
+    if not about_self and not _FIRST_PERSON.search(text):
         return []
     out = [m.group(0) for m in _NAME.finditer(text) if not _NOT_NAMES.match(m.group(0))]
     tokens = re.findall(r"[\w+#./-]+", text.lower())
