@@ -113,6 +113,7 @@ ONET_ROLES = {
     ],
     "Travel Agents": ["Travel Consultant"],
     "Heating, Air Conditioning, and Refrigeration Mechanics and Installers": ["HVAC Tech"],
+    "Paralegals and Legal Assistants": [],
 }
 
 
@@ -141,6 +142,9 @@ def onet() -> RoleResolver:
         ("how much does a light truck driver make", "Light Truck Drivers"),
         # A shared alternate title goes to the specific occupation, not the catch-all one.
         ("heavy truck driver pay", "Heavy and Tractor-Trailer Truck Drivers"),
+        # Each occupation a title joins with "and" names it.
+        ("What level of education do paralegals usually need?", "Paralegals and Legal Assistants"),
+        ("what do legal assistants usually earn", "Paralegals and Legal Assistants"),
     ],
 )
 def test_everyday_titles_resolve(onet: RoleResolver, question: str, role: str) -> None:

@@ -146,6 +146,9 @@ class RoleResolver:
         # Roles whose titles contain every word asked ("analyst") are offered to choose from.
         wanted = set(_core(asked))
         containing = tuple(t.name for t in self._titles if wanted <= set(t.core))
+        # "paralegals" of "Paralegals and Legal Assistants": a title that joins occupations names each of them.
+        if len(containing) == 1 and _core(asked) in _joined_parts(containing[0]):
+            return RoleMatch(role=containing[0], asked=asked)
         return RoleMatch(role=None, asked=asked, candidates=containing)
 
     def _lookup(self, tokens: list[str], table: dict[tuple[str, ...], set[str]]) -> tuple[str, set[str]] | None:
@@ -372,6 +375,13 @@ def _singular_lower(word: str, heads: frozenset[str] | set[str] = ROLE_NOUNS) ->
 def _core(title: str) -> tuple[str, ...]:
     tokens = [t for t in title_words(_strip_note(title)) if t not in SENIORITY]
     return tuple(tokens) or title_words(title)
+
+
+def _joined_parts(title: str) -> set[tuple[str, ...]]:
+    """The occupations a title joins with "and" ("Paralegals and Legal Assistants": paralegals, legal
+    assistants); none for a title whose "and" joins the words of one ("Heating, Air Conditioning, and ...")."""
+    parts = [p for p in re.split(r",|\band\b", _strip_note(title).split(",")[0]) if p.strip()]
+    return {_core(p) for p in parts} if len(parts) > 1 else set()
 
 
 # The catch-all occupations of a classification ("Material Moving Workers, All Other").
