@@ -143,3 +143,14 @@ def test_other_messages_are_no_reply_to_the_question_back() -> None:
     assert read_choice("yes", pending, resolver) == Choice(unsure=True)  # yes to several: which is still open
     # An answer that asks nothing back leaves nothing pending.
     assert pending_choice(_asked_back("According to the Actors document: ..."), CHOICES) is None
+
+
+def test_a_reply_that_rules_one_out_picks_the_offered_one_it_names() -> None:
+    offered = ("Elementary School Teachers, Except Special Education", "Middle School Teachers")
+    text = "“teachers” fits several roles:\n1. " + offered[0] + "\n2. " + offered[1] + "\nWhich one do you mean?"
+    pending = pending_choice(_asked_back(text), offered)
+    assert pending is not None and pending.choices == offered
+    # "elementary school" alone names Special Education Teachers, Elementary School best, which was not offered.
+    resolver = RoleResolver([*offered, "Special Education Teachers, Elementary School"])
+    assert read_choice("elementary school, not special ed", pending, resolver) == Choice(offered[0])
+    assert read_choice("elementary school", pending, resolver) == Choice(offered[0])

@@ -277,14 +277,24 @@ def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice 
         return Choice(pending.choices[index])
     if _NO.match(text):
         return Choice(declined=True)
+    # "elementary school, not special ed": the choice is named by what comes before what is ruled out.
+    text = _RULED_OUT.sub("", text).strip() or text
     named = resolver.resolve(text)
     if named.role is not None:
-        return Choice(named.role) if named.role in pending.choices else None
+        if named.role in pending.choices:
+            return Choice(named.role)
+        # Words of another title may be all the words of one offered ("elementary school" of Special Education
+        # Teachers, Elementary School, and of Elementary School Teachers, offered): the reply answers the choice.
+        offered_one = best_named(text, pending.choices, every_word=True)
+        return Choice(offered_one) if offered_one is not None else None
     fitting = [c for c in named.candidates if c in pending.choices]
     if len(fitting) == 1:
         return Choice(fitting[0])
     best = best_named(text, pending.choices)
     return Choice(best) if best is not None else None
+
+
+_RULED_OUT = re.compile(r"[,;]?\s*\b(?:but not|not|rather than|instead of)\b.*$", re.I)
 
 
 def _choice_number(text: str) -> int | None:
@@ -299,9 +309,10 @@ def _choice_number(text: str) -> int | None:
 _REPLY_FILLER = frozenset("one ones like mean meant guy gal kind sort type job role please i think the that".split())
 
 
-def best_named(reply: str, choices: Sequence[str]) -> str | None:
+def best_named(reply: str, choices: Sequence[str], every_word: bool = False) -> str | None:
     """The one choice whose title holds the most of the reply's words ("school" -> "Bus Drivers, School";
-    "the physical therapy one" -> Physical Therapists: a word may be the field of a title's word)."""
+    "the physical therapy one" -> Physical Therapists: a word may be the field of a title's word); every_word:
+    only a title that holds all of them."""
     words = [w for w in title_words(reply) if w not in STOPWORDS and w not in _REPLY_FILLER and len(w) > 1]
     if not words:
         return None
@@ -309,7 +320,7 @@ def best_named(reply: str, choices: Sequence[str]) -> str | None:
     for choice in choices:
         title = title_words(choice)
         said = sum(1 for w in words if any(_same_word(w, t) for t in title))
-        if said:
+        if said and (said == len(words) or not every_word):
             scored.append((said, said / len(title), choice))
     scored.sort(reverse=True)
     if not scored or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
