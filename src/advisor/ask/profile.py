@@ -296,7 +296,8 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
     statements = []
     for k, message in enumerate(messages):
         text = " ".join(message.split())
-        found = told and k == last
+        about_self = told and k == last
+        found = about_self
         for degree in _degrees(text):
             found = True
             key = (degree.level, degree.field.lower())
@@ -312,7 +313,7 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
         for items, table in (
             (_titles(text), titles),
             (_listed(_SKILLS, _affirmed(text)), skills),
-            (_names(_affirmed(text), known, told and k == last), skills),
+            (_names(_affirmed(text), known, about_self), skills),
             (_certifications(text), certifications),
             (_listed(_INTERESTS, text), interests),
             (_areas(text), areas),

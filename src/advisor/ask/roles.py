@@ -380,7 +380,7 @@ def _core(title: str) -> tuple[str, ...]:
 def _joined_parts(title: str) -> set[tuple[str, ...]]:
     """The occupations a title joins with "and" ("Paralegals and Legal Assistants": paralegals, legal
     assistants); none for a title whose "and" joins the words of one ("Heating, Air Conditioning, and ...")."""
-    parts = [p for p in re.split(r",|\band\b", _strip_note(title).split(",")[0]) if p.strip()]
+    parts = [p for p in re.split(r"\band\b", _strip_note(title).split(",")[0]) if p.strip()]
     return {_core(p) for p in parts} if len(parts) > 1 else set()
 
 
