@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 INTENTS = ("pay", "requirements", "growth", "responsibilities", "other")
@@ -107,9 +109,11 @@ class Unit:
 
     @property
     def embed_text(self) -> str:
-        """What the unit is embedded as: its deepest heading and lead-in give it its topic, never the role name."""
+        """What the unit is embedded as: its deepest heading and lead-in give it its topic. The role's own name
+        is left out of its words, as it is left out of a question's: "Senior Communications Systems Engineers
+        work in diverse environments" must be as close to "where do they work?" as the role's name is far."""
         context = [part for part in (self.section[-1] if self.section else "", self.label) if part]
-        return ": ".join([*context, self.text])
+        return ": ".join([*context, without_title(self.text, self.role)])
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "section": list(self.section)}
@@ -249,3 +253,29 @@ class IndexInfo:
     chunks: int
     roles: int
     model: str
+
+
+def without_title(text: str, role: str) -> str:
+    """text without the role's title in it (singular or plural, with a seniority word or an article before it);
+    the text itself when that would leave nothing."""
+    kept = _title_pattern(role).sub(" ", text)
+    kept = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", kept)).strip()
+    return kept if re.search(r"\w", kept) else text
+
+
+@lru_cache(maxsize=4096)
+def _title_pattern(role: str) -> re.Pattern[str]:
+    # "Registered Nurses" and "a registered nurse"; "Senior Cloud Engineer" and "cloud engineers".
+    words = re.findall(r"[A-Za-z0-9+#]+", role.split(",")[0])
+    if words and words[0].lower() in _SENIORITY:
+        words = words[1:]
+    if not words:
+        return re.compile(r"(?!x)x")
+    *head, last = words
+    singular = last[:-1] if last.lower().endswith("s") and not last.lower().endswith("ss") else last
+    title = r"\s+".join([*map(re.escape, head), re.escape(singular) + r"(?:e?s)?"])
+    seniority = "|".join(_SENIORITY)
+    return re.compile(rf"(?:\b(?:an?|the)\s+)?(?:\b(?:{seniority})\.?\s+)?\b{title}\b(?:'s|’s)?", re.I)
+
+
+_SENIORITY = ("senior", "sr", "junior", "jr", "lead", "principal", "staff", "chief")

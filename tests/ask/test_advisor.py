@@ -342,3 +342,12 @@ def test_a_topic_asked_as_a_whole_is_answered_by_its_own_section_one_line_per_su
     # In a document without headings, the lists beside the duties (skills, what positions require) are no part.
     comms = advisor.ask("What are the responsibilities of a Senior Communications Systems Engineer?")
     assert "Overseeing technical aspects" in comms.text and "Professional Engineer" not in comms.text, comms.text
+
+
+def test_a_line_that_names_its_own_role_is_found_by_a_question_that_names_it(advisor: Advisor) -> None:
+    # The role's name is left out of the question's meaning and of each line's alike: "Senior Communications
+    # Systems Engineers work in diverse environments, including government agencies" answers "where do they work".
+    answer = advisor.ask("where do senior comms systems engineers end up working, like what kind of employers")
+    assert "government agencies" in answer.text.splitlines()[0], answer.text
+    demand = advisor.ask("Is there strong demand for ML Performance Architects?")
+    assert "is in high demand across various industries" in demand.text.splitlines()[0], demand.text

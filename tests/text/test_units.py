@@ -49,3 +49,16 @@ def test_lone_surrogates_are_found_and_replaced() -> None:
 
 def test_printable_removes_terminal_controls_and_keeps_lines() -> None:
     assert printable("title\x1b]0;PWNED\x07 set\u202e\x9b\nnext\tcol") == "title]0;PWNED set\nnext\tcol"
+
+
+def test_a_unit_is_embedded_without_its_own_roles_name() -> None:
+    from advisor.records import without_title
+
+    role = "Senior Communications Systems Engineer"
+    said = "Senior Communications Systems Engineers work in diverse environments; a communications systems engineer"
+    assert without_title(said, role) == "work in diverse environments;"
+    assert without_title("A registered nurse cares for patients.", "Registered Nurses") == "cares for patients."
+    assert without_title("ML Performance Architect", "ML Performance Architect") == "ML Performance Architect"
+    assert without_title("Teachers plan lessons.", "Elementary School Teachers, Except Special Education") == (
+        "Teachers plan lessons."
+    )

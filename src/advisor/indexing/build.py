@@ -316,7 +316,8 @@ def _previous(settings: Settings) -> index_store.StoredIndex | None:
 
 
 def _same_corpus(manifest: Manifest, corpus: _Corpus, settings: Settings) -> bool:
-    """Nothing to publish: same documents, same chunking, and the index type the size calls for now."""
+    """Nothing to publish: same documents, read and chunked by the same code and settings, and the index type
+    the size calls for now. New reading code changes the units (and what they are embedded as) of every file."""
 
     def key(items: Sequence[DocumentEntry]) -> list[tuple[str, str, str]]:
         return [(d.source, d.role, d.sha256) for d in items]
@@ -324,6 +325,7 @@ def _same_corpus(manifest: Manifest, corpus: _Corpus, settings: Settings) -> boo
     index_type = vector_index.index_type(len(corpus.chunks), settings.hnsw_min_vectors)
     return (
         key(manifest.documents) == key(corpus.entries)
+        and manifest.reader_digest == reader_digest()
         and manifest.chunking == settings.chunking
         and manifest.vectors.type == index_type
     )
