@@ -23,3 +23,8 @@ def test_real_words_and_short_words_stay_as_they_are() -> None:
     speller = Speller(DOCUMENT_WORDS, MODEL_WORDS)
     assert speller.correct("does it sponsor a visa, tho?") == "does it sponsor a visa, tho?"
     assert speller.correct("k8s or SQL") == "k8s or SQL"
+
+
+def test_a_shortening_of_a_document_word_becomes_that_word_not_a_word_a_letter_away() -> None:
+    speller = Speller([*DOCUMENT_WORDS, "collaborating", "collaborating", "collaboration"], (*MODEL_WORDS, "collar"))
+    assert speller.correct("who do they collab with?") == "who do they collaborating with?"

@@ -1,8 +1,8 @@
 """Typos in a question, mended against the documents' own words: a word that is neither in the documents nor a
-word the embedding model knows whole ("salery", "experiance", "senoir") becomes the document word it is fewest
-edits from (a swap of two letters is one edit), the commonest of equals; failing that, the model's word it is
-fewest edits from ("wich" -> "which"). A real word the documents do not use ("visa", "dress") is left as it is:
-that is a point they do not cover."""
+word the embedding model knows whole becomes the document word it is the start of ("collab"), else the document
+word it is fewest edits from ("salery", "experiance", "senoir"; a swap of two letters is one edit), the commonest
+of equals; failing that, the model's word it is fewest edits from ("wich" -> "which"). A real word the documents
+do not use ("visa", "dress") is left as it is: that is a point they do not cover."""
 
 from __future__ import annotations
 
@@ -37,8 +37,10 @@ class Speller:
         base = lowered.split("'")[0]
         if len(base) < MIN_LENGTH or base in self._known or not base.isalpha():
             return word
-        found = _closest(base, self._corpus.get(base[0], []), CUTOFF) or _closest(
-            base, self._model.get(base[0], []), KNOWN_CUTOFF
+        found = (
+            _shortened(base, self._corpus.get(base[0], []))
+            or _closest(base, self._corpus.get(base[0], []), CUTOFF)
+            or _closest(base, self._model.get(base[0], []), KNOWN_CUTOFF)
         )
         if found is None:
             return word
@@ -50,6 +52,12 @@ def _by_letter(words: Iterable[str]) -> dict[str, list[str]]:
     for word in words:
         out.setdefault(word[0], []).append(word)
     return out
+
+
+def _shortened(word: str, candidates: Sequence[str]) -> str | None:
+    """The commonest document word the word is the start of ("collab": "collaborating"): a shortening is
+    nearer to what was meant than any word a letter away from it ("collar")."""
+    return next((c for c in candidates if len(c) > len(word) and c.startswith(word)), None)
 
 
 def _closest(word: str, candidates: Sequence[str], cutoff: float) -> str | None:
