@@ -351,3 +351,13 @@ def test_a_line_that_names_its_own_role_is_found_by_a_question_that_names_it(adv
     assert "government agencies" in answer.text.splitlines()[0], answer.text
     demand = advisor.ask("Is there strong demand for ML Performance Architects?")
     assert "is in high demand across various industries" in demand.text.splitlines()[0], demand.text
+
+
+def test_a_topic_said_in_other_words_than_the_patterns_know_is_read_by_meaning(advisor: Advisor) -> None:
+    # "the main job" names no topic word; its meaning is that of "what are the duties?".
+    answer = advisor.ask("what's the main job of a senior credit risk analyst?")
+    assert {c.section for c in answer.citations} == {"Responsibilities"}, answer.text
+    assert "creditworthiness" in answer.text.splitlines()[0]
+    # A question about none of the topics keeps none: where they work is not their career path.
+    where = advisor.ask("where do senior comms systems engineers work")
+    assert "government agencies" in where.text.splitlines()[0], where.text

@@ -56,6 +56,7 @@ from .questions import (
 )
 from .retrieval import Retriever
 from .roles import RoleMatch, RoleResolver, without_placeholder
+from .topic_meaning import TopicsByMeaning
 
 log = logging.getLogger("advisor")
 MAX_CHOICES = 8
@@ -122,6 +123,7 @@ class Advisor:
         self._examples: tuple[str, ...] | None = None  # questions that work on these roles, found on first need
         self.acts = ActsByMeaning(self.embedder.embed_documents, self.embedder.embed_query)
         self.fit_requests = FitRequests(self.embedder.embed_documents, self.embedder.embed_query)
+        self.topics = TopicsByMeaning(self.embedder.embed_documents, lambda text: self._embed(text))
         self._speller: Speller | None = None  # made on first need: it asks the model for the words it knows
         # One question's topic and words are embedded once, however many steps use them (even with the
         # embedder's own query cache off): a few entries, not a cache across questions.
@@ -565,6 +567,10 @@ class Advisor:
         named = {FACET_TOPIC[f] for f in question_facets(query.topic or query.text) if f in FACET_TOPIC}
         if len(named) == 1:
             return replace(query, intent=named.pop(), inferred=True)
+        # Said in other words than the topic patterns know ("what's the main job of ...?").
+        meant = self.topics.topic(without_placeholder(query.topic or query.text))
+        if meant is not None:
+            return replace(query, intent=meant, inferred=True)
         if not query.terms:
             return query
         topic = self.evidence.topic(self._vector(query), TOPIC_FLOOR)

@@ -1,0 +1,81 @@
+"""The topic of a question whose words name none, by meaning: a few general questions per topic, about no role
+in particular, and a question takes the topic of the closest when that is clearly closer than any question on
+none of them ("what's the main job?" is about responsibilities; "where do they work?" about none)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .examples import Examples
+
+# A topic's closest example must be at least this close, and this much closer than the closest of "none".
+FLOOR = 0.45
+MARGIN = 0.15
+
+_TOPICS: dict[str, tuple[str, ...]] = {
+    "responsibilities": (
+        "what does this job involve?",
+        "what is the main job?",
+        "what would I be doing every day?",
+        "what are the duties?",
+        "what are they responsible for?",
+        "what does a typical day look like?",
+        "what kind of work is it?",
+    ),
+    "pay": (
+        "how much does it pay?",
+        "what is the salary?",
+        "what do they earn?",
+        "is the money good?",
+        "what are the wages?",
+        "are there bonuses?",
+    ),
+    "requirements": (
+        "what do I need to get this job?",
+        "what qualifications are needed?",
+        "what degree do I need?",
+        "how much experience is needed?",
+        "what skills should I have?",
+        "how do I get into this?",
+        "which certifications help?",
+    ),
+    "growth": (
+        "what is the career path?",
+        "is there demand for this job?",
+        "what is the job outlook?",
+        "where can this job lead?",
+        "can I get promoted?",
+        "are there many openings?",
+        "is this field growing?",
+    ),
+    # Questions about a job on none of the topics above: they keep no topic.
+    "none": (
+        "where do they work?",
+        "is it remote?",
+        "what is the work environment like?",
+        "what hours do they work?",
+        "do they travel?",
+        "who do they work with?",
+        "what is the culture like?",
+        "tell me about this job",
+        "what is this job?",
+        "what challenges do they face?",
+        "which jobs do you know about?",
+    ),
+}
+
+
+class TopicsByMeaning:
+    def __init__(
+        self, embed_documents: Callable[[list[str]], np.ndarray], embed_query: Callable[[str], np.ndarray]
+    ) -> None:
+        self._examples = Examples(_TOPICS, embed_documents, embed_query)
+
+    def topic(self, question: str) -> str | None:
+        """The topic (pay, requirements, growth, responsibilities) the question is clearly closest to, if any."""
+        closeness = self._examples.closeness(question)
+        none = closeness.pop("none")
+        best = max(closeness, key=lambda k: closeness[k])
+        return best if closeness[best] >= FLOOR and closeness[best] - none >= MARGIN else None
