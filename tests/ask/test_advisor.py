@@ -361,3 +361,12 @@ def test_a_topic_said_in_other_words_than_the_patterns_know_is_read_by_meaning(a
     # A question about none of the topics keeps none: where they work is not their career path.
     where = advisor.ask("where do senior comms systems engineers work")
     assert "government agencies" in where.text.splitlines()[0], where.text
+
+
+def test_a_document_that_lists_members_of_the_class_asked_covers_it_whatever_qualifies_it(advisor: Advisor) -> None:
+    # "languages such as Bash, PowerShell, and Python" answers "what programming languages", though the Senior
+    # Cloud Engineer document never says "programming".
+    answer = advisor.ask("what programming languages does a senior cloud engineer use")
+    assert "does not mention" not in answer.text and "PowerShell" in answer.text.splitlines()[0], answer.text
+    both = advisor.ask("cloud engineer vs ml performance architect, what programming languages does each use")
+    assert "PowerShell" in both.text and "Python, C++, Java" in both.text, both.text

@@ -81,6 +81,9 @@ def test_questions_that_name_a_category_and_want_its_members() -> None:
         ("types of projects a cv engineer works on?", "projects"),
         ("what does a cloud engineer do", None),
         ("what is the pay", None),
+        ("what programming languages does each use", "languages"),
+        ("what do this role and that one have in common", None),
+        ("which of the roles pays most", None),
     ],
 )
 def test_the_class_whose_members_a_question_asks_for(question: str, noun: str | None) -> None:

@@ -373,8 +373,9 @@ class Advisor:
         documents that do mention it, and what this one says on the topic."""
         if asks_for_instances(query.text) or asks_for_instances(query.topic):
             return None
+        topic = query.topic or query.text
         missing = missing_terms(
-            self.evidence, positions, query.terms, ranked, self._carries(query), facets, query.topic or query.text
+            self.evidence, positions, query.terms, ranked, self._carries(query), facets, topic, asked_class(topic)
         )
         if not missing:
             return None

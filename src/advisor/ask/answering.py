@@ -240,16 +240,21 @@ def missing_terms(
     carries: Callable[[str], float],
     facets: frozenset[str] = frozenset(),
     text: str = "",
+    members_of: str | None = None,
 ) -> list[str]:
     """The question's key terms the document does not speak to, most telling first: no unit says them (in any
     close spelling), no unit comes close to the question in meaning, and the term carries the question (its
     meaning is close to the whole question's: "visa" in "does it come with visa sponsorship?", unlike "basis"
     in "what do they do on a daily basis?"), more than any term the document does say. A question on a
     sub-topic the document has a section on (its demand, its benefits) is not a gap, however it is worded.
-    text: the question, where two key terms side by side name one thing ("security clearance")."""
+    text: the question, where two key terms side by side name one thing ("security clearance"). members_of:
+    the class the question asks members of ("what programming languages?"): a document that lists some
+    ("languages such as Bash, PowerShell, and Python") answers it, whatever word qualifies the class."""
     if not terms or (ranked and max(s.dense for s in ranked) >= GAP_DENSE):
         return []
     if facets & evidence.facets_of(positions):
+        return []
+    if members_of and evidence.lists_members(positions, members_of):
         return []
     said = [t for t in terms if evidence.says(positions, t)]
     unsaid = [(carries(t), t) for t in terms if t not in said]

@@ -14,6 +14,7 @@ from ..records import Answer, Citation, Fact, Query
 from .answering import MIN_SCORE, Citing, display, missing_terms
 from .evidence import Evidence, Scored
 from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, hourly
+from .questions import asked_class
 
 PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones that say the same thing
 PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
@@ -84,7 +85,9 @@ class Comparer:
                 kinds
                 or not ranked
                 or ranked[0].score < MIN_SCORE
-                or missing_terms(self.evidence, positions, query.terms, ranked, carries)
+                or missing_terms(
+                    self.evidence, positions, query.terms, ranked, carries, members_of=asked_class(query.topic)
+                )
             ):
                 out.append(Finding(role, None))
             else:

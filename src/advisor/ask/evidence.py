@@ -212,6 +212,11 @@ class Evidence:
         out.sort(key=lambda s: -s.score)
         return out
 
+    def lists_members(self, positions: np.ndarray, members_of: str) -> bool:
+        """Whether any of these units lists members of the class ("languages such as Bash, PowerShell, and
+        Python" for "what programming languages?")."""
+        return bool(self._members(positions, members_of))
+
     def _members(self, positions: np.ndarray, members_of: str) -> set[int]:
         """The units that list members of a class: those under a heading named for it ("Benefits and Perks" for
         "what benefits?"), which list its members whatever their words; else those that name the class with a

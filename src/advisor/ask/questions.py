@@ -153,18 +153,29 @@ _CLASS = re.compile(
 )
 
 
+# "what programming languages": a word that qualifies the plural noun asked for.
+_QUALIFIED_CLASS = re.compile(r"\b(?:what|which|wat|wich)\s+([a-z]+)\s+([a-z]{3,}?s)\b", re.I)
+
+
 def asked_class(text: str) -> str | None:
     """The plural noun whose members the question asks for ("which industries are hiring?": industries; "what
-    kind of employers": employers); None when it asks for none."""
+    kind of employers": employers; "what programming languages": languages); None when it asks for none."""
     found = _CLASS.search(text)
-    if found is None:
+    noun = (found.group(1) or found.group(2)).lower() if found else None
+    if noun is not None and noun not in _NOT_A_CLASS:
+        return noun
+    qualified = _QUALIFIED_CLASS.search(text)
+    if qualified is None or {w.lower() for w in qualified.groups()} & (_NOT_A_CLASS | _NOT_A_QUALIFIER):
         return None
-    noun = (found.group(1) or found.group(2)).lower()
-    return None if noun in _NOT_A_CLASS else noun
+    return qualified.group(2).lower()
 
 
 # "what does", "what is": verbs and function words, not a class of things.
 _NOT_A_CLASS = frozenset("does is was has this pays goes happens comes makes takes needs means uses gets".split())
+# "what do", "which of", "what kinda": no word that qualifies a class.
+_NOT_A_QUALIFIER = frozenset(
+    "do did are were am is can could should would will of kind kinda sort type the a an".split()
+)
 
 
 def answer_form(text: str) -> str:
