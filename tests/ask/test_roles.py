@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.ask.roles import RoleResolver, asked_role_phrase, names_role, without_role
+from advisor.ask.roles import RoleResolver, asked_role_phrase, names_role, with_placeholder, without_role
 
 ROLES = [
     "ML Performance Architect",
@@ -163,3 +163,53 @@ def test_a_title_several_occupations_share_is_offered_as_a_choice(onet: RoleReso
 def test_a_made_up_title_is_unknown(onet: RoleResolver) -> None:
     match = onet.resolve("how much does a unicorn driver make")
     assert match.unknown and match.asked == "unicorn driver"
+
+
+def test_a_titles_initials_name_it_when_no_other_title_shares_them(resolver: RoleResolver) -> None:
+    assert resolver.resolve("mlpa bonuses?").role == "ML Performance Architect"
+    assert resolver.resolve("what do scses earn").role == "Senior Communications Systems Engineer"
+    # Too short to be anything but a word or another acronym.
+    assert resolver.resolve("sce salary").role is None
+    # Two titles with the same initials: neither is named by them.
+    shared = RoleResolver(
+        ["Data Science Research Analysts", "Digital Sales Retail Associates", "Marine Cargo Inspectors"]
+    )
+    assert shared.resolve("dsra pay").role is None
+    assert shared.resolve("mci pay").role is None  # three letters
+
+
+def test_a_seniority_word_before_a_title_word_names_that_role_in_a_comparison(resolver: RoleResolver) -> None:
+    assert resolver.named_roles("mlpa vs sr comms eng degree reqs") == [
+        "ML Performance Architect",
+        "Senior Communications Systems Engineer",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "names", "single", "topic"),
+    [
+        (
+            "mlpa bonuses? perf / sign-on?",
+            ["ML Performance Architect", "mlpa"],
+            True,
+            "this role bonuses? perf / sign-on?",
+        ),
+        (
+            "what performance bonuses do ml performance architects get",
+            ["ML Performance Architect"],
+            True,
+            "what performance bonuses do this role get",
+        ),
+        ("what does a senior cloud engineer do?", ["Senior Cloud Engineer"], True, "what does this role do?"),
+        (
+            "cloud vs comms pay",
+            ["Senior Cloud Engineer", "Senior Communications Systems Engineer"],
+            False,
+            "this role vs pay",
+        ),
+    ],
+)
+def test_the_words_naming_the_role_become_this_role_and_its_words_elsewhere_stay(
+    question: str, names: list[str], single: bool, topic: str
+) -> None:
+    assert with_placeholder(question, names, single) == topic

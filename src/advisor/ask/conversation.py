@@ -133,7 +133,7 @@ def _turn(
         if not named and asked is None:
             referred = _referred(text, resolver, refer)  # "and the cloud one?"
             named = [referred] if referred else []
-    topic = with_placeholder(text, [*named, asked or ""])
+    topic = with_placeholder(text, [*named, asked or ""], single=len(named) <= 1)
     intent = question_intent(topic)
     references = {stem(t) for t in role_tokens(" ".join(m.group(1) for m in _REFERENCE.finditer(text)))}
     words = content_stems(topic) - _BARE_WORDS - references - {stem("role"), stem("this")}

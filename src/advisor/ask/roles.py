@@ -17,6 +17,10 @@ SENIORITY = frozenset(
     {"senior", "junior", "lead", "principal", "staff", "chief", "head", "associate", "entry", "level"}
 )
 
+# Initials shorter than this are too often a word or another acronym ("pa", "cat"); longer ones nobody types.
+MIN_INITIALS = 4
+MAX_INITIALS = 6
+
 # Nouns that end a job title: a phrase ending in one of these is a role the person is asking about.
 ROLE_NOUNS = frozenset(
     """engineer architect analyst scientist developer manager designer nurse teacher doctor consultant
@@ -95,6 +99,7 @@ class RoleResolver:
                 for form in spelled_forms(name):
                     self._add_alias(form, role)
         self._add_short_forms([n for names in (aliases or {}).values() for n in names])
+        self._add_initialisms()
         self._by_head: dict[str, list[_Title]] = {}
         for title in self._titles:
             self._by_head.setdefault(title.core[-1], []).append(title)
@@ -170,6 +175,24 @@ class RoleResolver:
         words = title_words(re.sub(r"\([^)]*\)", " ", name))
         if len(words) == 1 and _everyday_title(words[0]):
             self._word.setdefault(words[0], set()).add(role)
+
+    def _add_initialisms(self) -> None:
+        """A title's initials stand for it ("mlpa": ML Performance Architect, "scse": Senior Communications
+        Systems Engineer), with or without its seniority word, when no other title has the same initials and
+        they are no word of their own."""
+        owners: dict[str, set[str]] = {}
+        for title in self._titles:
+            words = [t for t in title_words(title.name.split(",")[0]) if t not in STOPWORDS]
+            core = [t for t in words if t not in SENIORITY]
+            for tokens in {tuple(words), tuple(core)}:
+                initials = "".join(t[0] for t in tokens)
+                if len(tokens) >= 2 and MIN_INITIALS <= len(initials) <= MAX_INITIALS and initials.isalpha():
+                    owners.setdefault(initials, set()).add(title.name)
+        taken = {t for key in (*self._exact, *self._alias) for t in key} | set(self._word)
+        for initials, roles in owners.items():
+            if len(roles) == 1 and initials not in taken and initials not in EVERYDAY_WORDS | FILLER:
+                self._alias[(initials,)] = set(roles)
+                self._acronyms.add(initials)
 
     def _add_short_forms(self, names: list[str]) -> None:
         """Titles as people shorten them ("pharmacy tech") or spell them out ("hvac technician"), with the
@@ -299,6 +322,9 @@ class RoleResolver:
         """The role the first or last word of a part names ("cloud" in "which pays more, cloud"; "comms" in
         "comms pay"); a word inside a phrase ("vision insurance") names no role."""
         words = re.findall(r"[A-Za-z][\w+#-]*", text)
+        # "sr comms eng": the seniority word before it is no part of what names the role.
+        while len(words) > 1 and set(title_words(words[0])) <= SENIORITY:
+            words = words[1:]
         asked = aspect_words(text)  # "low" in "how low and how high": which figure, not "Low Vision Therapists"
         for word in dict.fromkeys([words[0], words[-1]] if words else []):
             role = self.partial(word) if word.lower() not in asked else None
@@ -487,26 +513,40 @@ def without_role(question: str, role: str) -> str:
 PLACEHOLDER = "this role"
 
 
-def with_placeholder(question: str, names: Sequence[str]) -> str:
+def with_placeholder(question: str, names: Sequence[str], single: bool = False) -> str:
     """The question with the words naming the roles replaced by "this role": what is asked, in a sentence the
-    embedding model still reads as a question about a job ("what comes after being this role?")."""
+    embedding model still reads as a question about a job ("what comes after being this role?"). single: the
+    names are one role's, named once: of the runs of its title's words, the one naming it is the longest, and
+    a lone word of the title elsewhere is a word of the question ("what performance bonuses do ML performance
+    architects get?", "mlpa bonuses? perf / sign-on?")."""
     wanted = {t for name in names for t in role_tokens(name)}
     if not wanted:
         return question
-    out: list[str] = []
-    replaced = previous = False
-    for word in re.findall(r"\S+", question):
+    found = re.findall(r"\S+", question)
+    runs: list[list[int]] = []  # positions of the words of each run of title words
+    previous = False
+    for i, word in enumerate(found):
         tokens = set(role_tokens(word))
         # The field right after the title's words is part of it ("computer vision engineering").
         field = previous and len(tokens) == 1 and any(_derives(next(iter(tokens)), w) for w in wanted)
-        previous = False
         if tokens and (tokens <= wanted | SENIORITY or field):
-            if not replaced:
-                out.append(PLACEHOLDER + ("?" if word.endswith("?") else ""))
-                replaced = True
+            if not previous:
+                runs.append([])
+            runs[-1].append(i)
             previous = True
-            continue
-        out.append(word)
+        else:
+            previous = False
+    if single and runs:
+        naming = max(runs, key=lambda run: sum(len(role_tokens(found[i])) for i in run))
+        runs = [run for run in runs if run is naming or len(role_tokens(" ".join(found[i] for i in run))) > 1]
+    taken = {i for run in runs for i in run}
+    first = runs[0][0] if runs else -1
+    out: list[str] = []
+    for i, word in enumerate(found):
+        if i == first:
+            out.append(PLACEHOLDER + ("?" if found[runs[0][-1]].endswith("?") else ""))
+        elif i not in taken:
+            out.append(word)
     text = " ".join(out)
     return re.sub(rf"\b(a|an|the) {PLACEHOLDER}\b", PLACEHOLDER, text, flags=re.I)
 
