@@ -9,6 +9,7 @@ from advisor.ask.intent import passage_intents, question_intent, section_intents
     ("question", "intent"),
     [
         ("How much does an ML Performance Architect make?", "pay"),
+        ("what do nursing assistants make an hour?", "pay"),
         ("What is the salary of a Senior Cloud Engineer?", "pay"),
         ("What does a cloud engineer earn?", "pay"),
         ("What degree do I need?", "requirements"),
