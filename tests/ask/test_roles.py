@@ -213,3 +213,12 @@ def test_the_words_naming_the_role_become_this_role_and_its_words_elsewhere_stay
     question: str, names: list[str], single: bool, topic: str
 ) -> None:
     assert with_placeholder(question, names, single) == topic
+
+
+def test_a_hyphened_alternate_title_is_found_written_whole() -> None:
+    resolver = RoleResolver(
+        ["Radiologic Technologists", "Cardiovascular Technologists"],
+        aliases={"Radiologic Technologists": ["X-Ray Technologist"], "Cardiovascular Technologists": ["EKG Tech"]},
+    )
+    assert resolver.resolve("how much do xray technologists make").role == "Radiologic Technologists"
+    assert resolver.resolve("x-ray technologist pay").role == "Radiologic Technologists"

@@ -98,6 +98,14 @@ class RoleResolver:
             for name in names:
                 for form in spelled_forms(name):
                     self._add_alias(form, role)
+        # "X-Ray Technician" is typed "xray tech" as often as "x-ray tech": a hyphened title word, written whole.
+        for role, names in (aliases or {}).items():
+            for name in (role, *names):
+                for form in spelled_forms(name):
+                    if "-" in form:
+                        joined = re.sub(r"(?<=\w)-(?=\w)", "", form)
+                        if title_words(joined) not in self._exact and _alias_key(joined) not in self._alias:
+                            self._add_alias(joined, role)
         self._add_short_forms([n for names in (aliases or {}).values() for n in names])
         self._add_initialisms()
         self._by_head: dict[str, list[_Title]] = {}
