@@ -67,6 +67,7 @@ def test_questions_about_roles_are_not_basics(message: str) -> None:
         ("any nursing roles?", "nursing"),
         ("what jobs do you have for networking people", "networking"),
         ("list everything you've got", ""),
+        ("any telecom jobs on your list", "telecom"),
     ],
 )
 def test_the_field_of_a_catalogue_request_is_read_before_or_after_the_word_for_roles(
@@ -139,6 +140,13 @@ def test_the_catalogue_lists_every_role_and_filters_by_subject(advisor: Advisor)
     nothing = advisor.ask("roles about nursing")
     assert nothing.act == "catalogue" and "None of the 5 roles" in nothing.text
     assert not any(role in nothing.text for role in advisor.roles)
+
+
+def test_a_catalogue_request_in_chat_shorthand_lists_the_roles(advisor: Advisor) -> None:
+    listing = advisor.ask("wat roles r covered")
+    assert listing.act == "catalogue" and all(role in listing.text for role in advisor.roles), listing.text
+    telecom = advisor.ask("any telecom jobs on ur list")
+    assert telecom.act == "catalogue" and "Senior Communications Systems Engineer" in telecom.text, telecom.text
 
 
 def test_a_greeting_in_the_history_does_not_change_a_follow_up(advisor: Advisor) -> None:

@@ -189,9 +189,11 @@ class Advisor:
         if self._is_fit_turn(question, history):
             # "Which role suits me?", or more background after a fit reply: rank the roles for the whole profile.
             return self._plan_fit(question, history)
-        act = read_act(question, user_turns(history))
-        if act is not None and not (act.tentative and not self._field_with_roles(act.subject)):
-            return self._plan_basics(question, act)
+        # As typed, then with chat shorthand written out and typos mended ("wat roles r covered").
+        for text in dict.fromkeys([question, self._normalize(question)]):
+            act = read_act(text, user_turns(history))
+            if act is not None and not (act.tentative and not self._field_with_roles(act.subject)):
+                return self._plan_basics(question, act)
         query, match = make_query(question, history, self.resolver, role, refer=self._refer, normalize=self._normalize)
         if self._may_be_an_act(query, match):
             # Chat shorthand written out first ("wat can u help me with"): the examples are in plain words.

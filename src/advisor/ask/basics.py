@@ -215,6 +215,8 @@ def _catalogue(body: str) -> Act | None:
     head, subject, tentative = body, "", False
     after = " ".join(tokens[first + 1 :])
     into = _INTO_PATTERN.search(after)
+    if into is not None and set(after[into.end() :].split()) <= _HOLDING | _ROLE_NOUNS:
+        into = None  # "any telecom jobs on your list": where the roles are, not what they are about
     # "show me banking jobs": the field named before the word for roles, after the words that ask.
     start = first
     while start > 0 and tokens[start - 1] not in _HOLDING:

@@ -38,6 +38,8 @@ SHORTHAND = {
     "r": "are",
     "pls": "please",
     "plz": "please",
+    "wat": "what",
+    "wut": "what",
     # Contractions typed without their apostrophe: no typos for "wheats", "hoes" or "donut".
     **{bare.replace("'", ""): bare for bare in "what's how's who's where's that's don't doesn't didn't isn't".split()},
 }
