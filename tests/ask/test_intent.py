@@ -10,6 +10,7 @@ from advisor.ask.intent import passage_intents, question_intent, section_intents
     [
         ("How much does an ML Performance Architect make?", "pay"),
         ("what do nursing assistants make an hour?", "pay"),
+        ("assembly line team assemblers make how much a year", "pay"),
         ("What is the salary of a Senior Cloud Engineer?", "pay"),
         ("What does a cloud engineer earn?", "pay"),
         ("What degree do I need?", "requirements"),

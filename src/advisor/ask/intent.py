@@ -14,7 +14,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(salar(y|ies)|pay(s|ing)?|paid|earn(s|ing|ings|ers?)?|compensat\w*|wages?|income|bonus(es)?|hourly|hrly|"
         # An amount of money asked about: "100k possible?", "6 figs?", "over 100 grand".
         r"\d[\d,.]*\s?(k|grand)|(six|seven|6|7)[- ]fig(ure)?s?|"
-        r"how much (do|does|can|will|would|could)\b|make (a|an|per) (year|month|hour)|rsus?|stock options?|"
+        r"how much (do|does|can|will|would|could)\b|(make|earn|get paid) how much\b|make (a|an|per) (year|month|hour)|"
+        r"rsus?|stock options?|"
         r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?|stock|equity|six figures|"
         r"(how much|the most|the least|can|could|would|will|to|do|does) (\w+ ){0,2}"
         r"make( (a|per|six|\$|\d)\w*)?(?=\s*\??$)|"
