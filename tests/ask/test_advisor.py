@@ -370,3 +370,11 @@ def test_a_document_that_lists_members_of_the_class_asked_covers_it_whatever_qua
     assert "does not mention" not in answer.text and "PowerShell" in answer.text.splitlines()[0], answer.text
     both = advisor.ask("cloud engineer vs ml performance architect, what programming languages does each use")
     assert "PowerShell" in both.text and "Python, C++, Java" in both.text, both.text
+
+
+def test_which_of_two_roles_says_a_thing_names_the_one_that_does(advisor: Advisor) -> None:
+    history = [{"role": "user", "content": "compare experience needed for cloud vs comms engineer"}]
+    answer = advisor.ask("ok which of those two mentions on-call work?", history)
+    # "mentions" asks about the documents, it is no point of them; "on-call" is quoted whole.
+    assert "does not mention on-call" in answer.text and "on-call rotations" in answer.text, answer.text
+    assert answer.role == "Senior Cloud Engineer"

@@ -60,6 +60,8 @@ def test_key_terms_leave_out_the_words_every_question_has_and_the_topic_words() 
 def test_the_words_around_a_term_are_quoted_without_the_questions_own_verbs() -> None:
     assert phrase_around("Does this role come with visa sponsorship?", "visa") == "visa sponsorship"
     assert phrase_around("do i need sql or excel for this role", "sql") == "sql or excel"
+    assert phrase_around("which of those two mentions on-call work?", "call") == "on-call"
+    assert phrase_around("remote work - cv eng vs ml arch", "remote") == "remote"
     assert phrase_around("Can this role work from home?", "home") == "work from home"
 
 

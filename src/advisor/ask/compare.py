@@ -14,7 +14,7 @@ from ..records import Answer, Citation, Fact, Query
 from .answering import MIN_SCORE, Citing, display, missing_terms
 from .evidence import Evidence, Scored
 from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, hourly
-from .questions import asked_class
+from .questions import asked_class, phrase_around
 
 PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones that say the same thing
 PAIR_COSINE = 0.6  # two lines this close in meaning say much the same thing
@@ -28,6 +28,7 @@ SAME_STATEMENT = 0.85  # a line this close in meaning to one shown says it again
 _TOOLS = re.compile(
     r"\b(tech\w*|tools?|languages?|programming|software|stack|frameworks?|platforms?|skills?|code|coding)\b", re.I
 )
+_WHICH_OF = re.compile(r"\bwhich (of|one)\b", re.I)
 _MORE = re.compile(r"\b(more|most|higher|highest|best|better|bigger|longer|greater|max(imum)?|top)\b", re.I)
 _LESS = re.compile(r"\b(less|least|lower|lowest|fewer|fewest|shorter|min(imum)?|cheapest)\b", re.I)
 _LEVELS = {
@@ -134,7 +135,10 @@ class Comparer:
             lead = f"None of these documents says anything on {point}."
         text = "\n".join([lead, *lines] if lead else [f"On {point}, by each role's document:", *lines])
         missing = tuple(f.role for f in findings if f.scored is None)
-        return Answer(text, citations, None, query.intent, abstained=not found, missing=_points(missing, point))
+        # "Which of the two mentions on-call work?": when one document alone says it, that role is the answer.
+        asks_which = query.form == "which" or _WHICH_OF.search(query.text) is not None
+        role = found[0].role if len(found) == 1 and len(findings) >= 2 and asks_which else None
+        return Answer(text, citations, role, query.intent, abstained=not found, missing=_points(missing, point))
 
     def across(self, query: Query, findings: Sequence[Finding], point: str) -> Answer:
         """Which of all the roles: those whose documents say it, each cited; the others named in one line."""
@@ -261,7 +265,7 @@ def point_of(query: Query) -> str:
         return "years of experience"
     if DEGREE.search(query.topic):
         return "degrees"
-    return " ".join(query.terms) or "this"
+    return phrase_around(query.topic, query.terms[0]) if query.terms else "this"
 
 
 def _fact_kinds(query: Query) -> tuple[str, ...]:

@@ -74,7 +74,8 @@ _ACROSS = re.compile(
 _FILLER_WORDS = """need needs needed require required requirement requirements have has get gets got make makes
     made do does doing done work works working job jobs role roles position career careers typical typically
     usual usually actually really kind sort stuff things thing lot much many long good best more most less
-    least better worse become becoming be being want wanna like know tell say said give show describe explain
+    least better worse become becoming be being want wanna like know tell say says said mention mentions mentioned
+    give show describe explain
     mean meaning help anything something someone somebody everyone day days time ok okay hi hello thanks
     please yes no also just still even ever any some all each every both two one ones other others same
     compare compared comparison versus vs differ difference differences between common share shared similar
@@ -233,13 +234,15 @@ def phrase_around(topic: str, term: str) -> str:
     tokens = re.findall(r"[\w'+#./-]+", topic)
     lowered = [t.lower().strip(".?!,") for t in tokens]
     if term not in lowered:
-        return term
+        # A part of a hyphened word is quoted as the whole word ("on-call" for "call").
+        return next((tokens[j].strip(".?!,") for j, t in enumerate(lowered) if term in t.split("-")), term)
     i = lowered.index(term)
     connectors = {"from", "of", "in", "on", "for", "to", "with", "at", "and", "or"}
 
     def inside(j: int) -> bool:
         word = lowered[j]
-        return bool(word) and word not in _QUESTION_WORDS and (word not in STOPWORDS or word in connectors)
+        has_word = re.search(r"\w", word) is not None  # not a dash between parts of the question
+        return has_word and word not in _QUESTION_WORDS and (word not in STOPWORDS or word in connectors)
 
     start, end = i, i
     while start > 0 and inside(start - 1):
