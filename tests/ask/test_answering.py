@@ -191,3 +191,36 @@ def test_role_facts_are_typed_and_quote_their_passage(advisor: Advisor) -> None:
     assert not any("$5 million" in value for _kind, value in facts)
     median = next(f for f in advisor.role_facts("Harbor Pilot") if f.kind == "pay.median")
     assert (median.section, median.source, median.low) == ("Salary", "harbor-pilot.md", 150_000.0)
+
+
+DOCKER = """---
+role: Dock Worker
+---
+# Dock Worker
+
+## Duties
+
+- Load cargo onto ships with cranes
+- Unload containers at the berth
+- Secure cargo with lashing gear
+- Check the manifest against the cargo
+- Drive forklifts around the yard
+- Report damaged containers to the foreman
+- Keep the quay clear of debris
+- Share cleaning duties on weekend duties rotas
+- Take on extra duties and holiday duties when asked
+"""
+
+
+def test_a_topic_asked_as_a_whole_gets_the_first_items_of_its_list_not_those_sharing_its_words(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "roles"
+    corpus.mkdir()
+    (corpus / "dock-worker.md").write_text(DOCKER, encoding="utf-8")
+    fake = FakeEmbedder()
+    settings = make_settings(corpus, tmp_path / "index")
+    build(settings, embedder=fake)
+    answer = Advisor.load(settings=settings, embedder=fake).ask("What are the duties of a dock worker?")
+    assert "Load cargo onto ships with cranes" in answer.text.splitlines()[0], answer.text
+    assert "Report damaged containers" in answer.text and "holiday duties" not in answer.text, answer.text

@@ -97,8 +97,11 @@ def select(
         if len(lists) >= 2:
             return chosen + sorted(lists, key=lambda r: evidence.units[r.position].start)[: limit - 1]
     if form in ("which", "open") and first.kind == "item":
-        # "What benefits...?": the list the lead stands in answers it; its items come before anything else.
-        for candidate in rest:
+        # "What benefits...?": the list the lead stands in answers it; its items come before anything else. A
+        # topic asked as a whole gets the list's first items, in the order its document gives them (the main
+        # ones first), not those that happen to share the question's words.
+        in_order = sorted(rest, key=lambda r: evidence.units[r.position].start) if whole_list else rest
+        for candidate in in_order:
             unit = evidence.units[candidate.position]
             if len(chosen) >= limit:
                 break
