@@ -123,11 +123,11 @@ class Advisor:
         self._examples: tuple[str, ...] | None = None  # questions that work on these roles, found on first need
         self.acts = ActsByMeaning(self.embedder.embed_documents, self.embedder.embed_query)
         self.fit_requests = FitRequests(self.embedder.embed_documents, self.embedder.embed_query)
-        self.topics = TopicsByMeaning(self.embedder.embed_documents, lambda text: self._embed(text))
         self._speller: Speller | None = None  # made on first need: it asks the model for the words it knows
         # One question's topic and words are embedded once, however many steps use them (even with the
         # embedder's own query cache off): a few entries, not a cache across questions.
         self._embed = lru_cache(maxsize=8)(self.embedder.embed_query)
+        self.topics = TopicsByMeaning(self.embedder.embed_documents, self._embed)
 
     @classmethod
     def load(

@@ -186,8 +186,8 @@ class RoleResolver:
 
     def _add_initialisms(self) -> None:
         """A title's initials stand for it ("mlpa": ML Performance Architect, "scse": Senior Communications
-        Systems Engineer), with or without its seniority word, when no other title has the same initials and
-        they are no word of their own."""
+        Systems Engineer), with or without its seniority word, when no other title or alternate title has the
+        same initials and they are no everyday word; MIN_INITIALS keeps out the short ones that are ("cat")."""
         owners: dict[str, set[str]] = {}
         for title in self._titles:
             words = [t for t in title_words(title.name.split(",")[0]) if t not in STOPWORDS]
