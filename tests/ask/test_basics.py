@@ -68,6 +68,9 @@ def test_questions_about_roles_are_not_basics(message: str) -> None:
         ("what jobs do you have for networking people", "networking"),
         ("list everything you've got", ""),
         ("any telecom jobs on your list", "telecom"),
+        # "list" asks for the roles; the plural names them, with the field before it.
+        ("list engineering roles", "engineering"),
+        ("list the jobs you cover", ""),
     ],
 )
 def test_the_field_of_a_catalogue_request_is_read_before_or_after_the_word_for_roles(

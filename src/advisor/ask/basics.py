@@ -209,7 +209,10 @@ def _catalogue(body: str) -> Act | None:
     the advisor holds, and nothing else but, after "about" / "in", the field asked. "which roles need a PhD?"
     has more ("need", "phd") and is a question about roles."""
     tokens = body.split()
-    first = next((i for i, t in enumerate(tokens) if t in _ROLE_NOUNS), None)
+    # "list engineering roles": the plural names the roles; "list" only asks for them.
+    first = next((i for i, t in enumerate(tokens) if t in _PLURAL_ASK), None)
+    if first is None:
+        first = next((i for i, t in enumerate(tokens) if t in _ROLE_NOUNS), None)
     if first is None:
         return None
     head, subject, tentative = body, "", False
