@@ -61,6 +61,12 @@ def test_unknown_role_and_off_topic_questions_abstain(advisor: Advisor) -> None:
     assert nurse.abstained and "registered nurse" in nurse.text and "Senior Cloud Engineer" in nurse.text
     france = advisor.ask("What is the capital of France?")
     assert france.abstained and not france.citations
+    # A word of a document ("Seattle", among the salary factors) does not make a question about a role.
+    weather = advisor.ask("whats the weather gonna be in seattle tomorrow")
+    assert weather.abstained and not weather.citations
+    # A question on work that names no role is still answered from the closest role.
+    remote = advisor.ask("can you work remotely in a hybrid setting?")
+    assert not remote.abstained and remote.citations
 
 
 def test_follow_up_takes_the_role_from_history(advisor: Advisor) -> None:

@@ -510,6 +510,9 @@ class Advisor:
         """No role named: answer from the single best-matching role and say so, never mixing roles."""
         if not query.terms and query.intent == "other":
             return Plan(query, self._no_support(query, None))  # nothing asked ("???") and no role
+        if not self.topics.about_work(query.text):
+            # "what's the weather in Seattle?" shares a word with a salary factor, and asks nothing of a role.
+            return Plan(query, self._no_support(query, None))
         hits = [
             h for h in self.retriever.search(query.text, None, query.intent) if self._subject_of_hit(h) == h.chunk.role
         ]

@@ -1,6 +1,7 @@
 """The topic of a question whose words name none, by meaning: a few general questions per topic, about no role
 in particular, and a question takes the topic of the closest when that is clearly closer than any question on
-none of them ("what's the main job?" is about responsibilities; "where do they work?" about none)."""
+none of them ("what's the main job?" is about responsibilities; "where do they work?" about none). And whether
+a question that names no role is about work at all ("what's the weather in Seattle?" is not)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from .examples import Examples
 # A topic's closest example must be at least this close, and this much closer than the closest of "none".
 FLOOR = 0.45
 MARGIN = 0.15
+# A question is about something else than work when it is this much closer to such questions than to any
+# question about a job.
+ELSEWHERE_MARGIN = 0.1
 
 _TOPICS: dict[str, tuple[str, ...]] = {
     "responsibilities": (
@@ -67,11 +71,49 @@ _TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Questions about jobs in general, and everyday questions about anything else.
+_WORK_OR_NOT: dict[str, tuple[str, ...]] = {
+    "work": (
+        "what does this job pay?",
+        "what skills do I need for this career?",
+        "how do I get promoted?",
+        "which job would suit me?",
+        "what do they do all day at work?",
+        "is this a good career?",
+        "what is the work environment like?",
+        "can I work remotely?",
+        "which certifications help?",
+        "where do they work?",
+        "how much experience do I need?",
+        "which industries hire them?",
+        "what tools do they use?",
+        "is there demand for this job?",
+    ),
+    "elsewhere": (
+        "what's the weather tomorrow?",
+        "who won the game last night?",
+        "tell me a joke",
+        "what's the capital of France?",
+        "recommend a good movie",
+        "how do I cook pasta?",
+        "what time is it?",
+        "how do I fix my car?",
+        "what's in the news today?",
+        "who is the president?",
+        "what is 2 plus 2?",
+        "play some music",
+        "where should I go on vacation?",
+        "what's a good restaurant near me?",
+    ),
+}
+
+
 class TopicsByMeaning:
     def __init__(
         self, embed_documents: Callable[[list[str]], np.ndarray], embed_query: Callable[[str], np.ndarray]
     ) -> None:
         self._examples = Examples(_TOPICS, embed_documents, embed_query)
+        self._work = Examples(_WORK_OR_NOT, embed_documents, embed_query)
 
     def topic(self, question: str) -> str | None:
         """The topic (pay, requirements, growth, responsibilities) the question is clearly closest to, if any."""
@@ -79,3 +121,8 @@ class TopicsByMeaning:
         none = closeness.pop("none")
         best = max(closeness, key=lambda k: closeness[k])
         return best if closeness[best] >= FLOOR and closeness[best] - none >= MARGIN else None
+
+    def about_work(self, question: str) -> bool:
+        """False for a question clearly about something else than jobs and careers."""
+        closeness = self._work.closeness(question)
+        return closeness["elsewhere"] - closeness["work"] < ELSEWHERE_MARGIN
