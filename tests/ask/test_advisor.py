@@ -276,6 +276,32 @@ def test_yes_to_several_choices_asks_which_again(titled: Advisor) -> None:
     assert again[2].role == "Shuttle Drivers and Chauffeurs" and "$37,610" in again[2].text
 
 
+ENGINEERS = [
+    *(f"{field} Engineers" for field in ("Aerospace", "Agricultural", "Automotive", "Biomedical", "Blockchain")),
+    *(f"{field} Engineers" for field in ("Chemical", "Civil", "Computer Hardware", "Electrical", "Mechanical")),
+    "Electrical and Electronic Engineering Technicians",
+]
+
+
+@pytest.fixture(scope="module")
+def engineers(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    corpus = tmp_path_factory.mktemp("engineers")
+    for i, role in enumerate(ENGINEERS):
+        text = f"# {role}\n\n## Overview\n\nEngineering work.\n\n## Pay\n\n- Annual median wage: ${90_000 + i:,}\n"
+        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path_factory.mktemp("engineers-index"))
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+def test_a_reply_may_pick_a_role_the_shortened_list_left_out(engineers: Advisor) -> None:
+    asked, chosen = _turns(engineers, "engineer salary?", "the electrical one")
+    assert "Electrical Engineers" not in asked.text and "more)" in asked.text  # the list shows the first few
+    assert chosen.role == "Electrical Engineers" and "$90,008" in chosen.text
+    # A number still picks among the roles shown.
+    assert _turns(engineers, "engineer salary?", "9")[1].role is None
+
+
 def test_a_history_message_longer_than_a_question_may_be_is_refused_with_a_reason(advisor: Advisor) -> None:
     long_turn = "I know python" + " " * 16_000 + "x"
     history = [{"role": "user", "content": long_turn}, {"role": "assistant", "content": "..."}]

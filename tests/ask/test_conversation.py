@@ -7,7 +7,7 @@ import re
 import pytest
 
 from advisor.ask.conversation import Choice, is_bare_follow_up, make_query, pending_choice, read_choice, user_turns
-from advisor.ask.roles import RoleResolver
+from advisor.ask.roles import RoleMatch, RoleResolver
 from advisor.errors import BadQuestionError
 
 ROLES = ["Senior Cloud Engineer", "ML Performance Architect", "Senior Credit Risk Analyst"]
@@ -75,6 +75,9 @@ def test_bare_follow_ups(resolver: RoleResolver) -> None:
     named = resolver.resolve("And a Senior Cloud Engineer?")
     assert is_bare_follow_up("And a Senior Cloud Engineer?", named)
     assert not is_bare_follow_up("Which certifications does a Senior Cloud Engineer need for AWS work?", named)
+    # The words asked name the role as much as its title's do ("vet tech" for Veterinary Technologists).
+    vet = RoleMatch(role="Veterinary Technologists and Technicians", asked="vet tech")
+    assert is_bare_follow_up("vet tech", vet) and not is_bare_follow_up("vet tech hours", vet)
 
 
 CHOICES = ("Heavy and Tractor-Trailer Truck Drivers", "Light Truck Drivers", "Bus Drivers, School")

@@ -114,6 +114,13 @@ ONET_ROLES = {
     "Travel Agents": ["Travel Consultant"],
     "Heating, Air Conditioning, and Refrigeration Mechanics and Installers": ["HVAC Tech"],
     "Paralegals and Legal Assistants": [],
+    "Kindergarten Teachers, Except Special Education": [],
+    "Special Education Teachers, Kindergarten": [],
+    "Correctional Officers and Jailers": ["Correctional Officer", "Jailer"],
+    "Probation Officers and Correctional Treatment Specialists": ["Correctional Officer", "Probation Officer"],
+    "Teachers and Instructors, All Other": ["Teacher"],
+    "Middle School Teachers, Except Special and Career/Technical Education": ["Teacher"],
+    "Elementary School Teachers, Except Special Education": ["Teacher"],
 }
 
 
@@ -158,6 +165,30 @@ def test_an_everyday_word_that_is_a_title_names_no_role_elsewhere(onet: RoleReso
 def test_a_title_several_occupations_share_is_offered_as_a_choice(onet: RoleResolver) -> None:
     match = onet.resolve("How much does a truck driver make?")
     assert match.role is None and match.candidates == ("Heavy and Tractor-Trailer Truck Drivers", "Light Truck Drivers")
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        # The words of two titles, in the order of one, before its qualifier.
+        ("How much do kindergarten teachers make?", "Kindergarten Teachers, Except Special Education"),
+        # An alternate title two occupations list, the own title of one of them.
+        ("correctional officer pay range", "Correctional Officers and Jailers"),
+    ],
+)
+def test_of_several_roles_a_title_fits_the_one_it_is_the_own_title_of_is_meant(
+    onet: RoleResolver, question: str, role: str
+) -> None:
+    assert onet.resolve(question).role == role
+
+
+def test_a_catch_all_occupation_is_not_the_own_title_of_a_shared_word(onet: RoleResolver) -> None:
+    # "Teachers and Instructors, All Other" joins "teachers" with instructors, and is no more meant than others.
+    match = onet.resolve("how much do teachers make")
+    assert (
+        match.role is None
+        and "Middle School Teachers, Except Special and Career/Technical Education" in match.candidates
+    )
 
 
 def test_a_made_up_title_is_unknown(onet: RoleResolver) -> None:

@@ -35,7 +35,7 @@ from .answering import (
 from .basics import Act, ActsByMeaning, read_act, reply
 from .catalogue import Catalogue, describe
 from .compare import Comparer, Finding, point_of
-from .conversation import Pending, make_query, pending_choice, read_choice, user_turns
+from .conversation import Pending, make_query, pending_choice, picks_by_number, read_choice, user_turns
 from .evidence import Evidence, Scored
 from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, kind_label, wanted
 from .fit import FitRanker
@@ -818,6 +818,14 @@ class Advisor:
             return None
         text = self._validate(reply)
         choice = read_choice(text, pending, self.resolver)
+        if choice is None:
+            named = self.resolver.resolve(text)
+            fitting = self.resolver.resolve(pending.question).candidates
+            unlisted = [c for c in fitting if c not in pending.choices]
+            if named.role is None and unlisted and not picks_by_number(text):
+                # "the electrical one" to "engineer fits several roles: 1. Aerospace Engineers ... (and 29
+                # more)": a role the list left out is still one of those the title fits.
+                choice = read_choice(text, replace(pending, choices=(*pending.choices, *unlisted)), self.resolver)
         if choice is None:
             role = self._chosen_by_meaning(text, pending)
             if role is None:

@@ -115,7 +115,8 @@ def make_query(
 
 def is_bare_follow_up(question: str, match: RoleMatch) -> bool:
     """'And a Senior Cloud Engineer?' names a role but no topic: it continues the previous one."""
-    named = match.role or match.asked or ""
+    # The words that named it, whether the title's own or the ones asked ("vet tech" for Veterinary Technologists).
+    named = " ".join(filter(None, (match.role, match.asked)))
     topic = content_stems(question, exclude=frozenset(stem(t) for t in role_tokens(named))) - _BARE_WORDS
     return not topic and (bool(_FOLLOW_UP.match(question)) or len(question.split()) <= 5)
 
@@ -295,6 +296,11 @@ def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice 
 
 
 _RULED_OUT = re.compile(r"[,;]?\s*\b(?:but not|not|rather than|instead of)\b.*$", re.I)
+
+
+def picks_by_number(text: str) -> bool:
+    """Whether a reply picks by its place in the list shown ("9", "the third one")."""
+    return _choice_number(text.strip()) is not None
 
 
 def _choice_number(text: str) -> int | None:

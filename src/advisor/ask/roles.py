@@ -145,7 +145,7 @@ class RoleResolver:
                 options.append((len(found[0].split()), priority, found))
         if options:
             _length, priority, (phrase, roles) = max(options, key=lambda o: o[:2])
-            roles = self._narrow(roles)
+            roles = self._own_title(self._narrow(roles), phrase)
             said = None if priority == 3 or (priority == 1 and len(roles) == 1) else _asked_words(question, phrase)
             if len(roles) == 1:
                 return RoleMatch(role=next(iter(roles)), asked=said)
@@ -162,6 +162,9 @@ class RoleResolver:
         # "paralegals" of "Paralegals and Legal Assistants": a title that joins occupations names each of them.
         if len(containing) == 1 and _core(asked) in _joined_parts(containing[0]):
             return RoleMatch(role=containing[0], asked=asked)
+        own = self._own_title(set(containing), asked) if len(containing) > 1 else set()
+        if len(own) == 1:
+            return RoleMatch(role=own.pop(), asked=asked)
         return RoleMatch(role=None, asked=asked, candidates=containing)
 
     def _lookup(self, tokens: list[str], table: dict[tuple[str, ...], set[str]]) -> tuple[str, set[str]] | None:
@@ -220,6 +223,22 @@ class RoleResolver:
         Tractor-Trailer Truck Drivers and Material Moving Workers, All Other) is the specific one's."""
         specific = {r for r in roles if not _RESIDUAL.search(r)}
         return specific if len(specific) == 1 else roles
+
+    @staticmethod
+    def _own_title(roles: set[str], phrase: str) -> set[str]:
+        """Of several roles a phrase fits, the one whose own title it is, before any qualifier or beside the
+        occupation it is joined with ("kindergarten teachers": Kindergarten Teachers, Except Special Education,
+        not Special Education Teachers, Kindergarten; "correctional officer": Correctional Officers and
+        Jailers, which Probation Officers and Correctional Treatment Specialists lists as an alternate title)."""
+        if len(roles) < 2:
+            return roles
+        core = _core(phrase)
+        own = {
+            r
+            for r in roles
+            if not _RESIDUAL.search(r) and (core == _core(_strip_note(r).split(",")[0]) or core in _joined_parts(r))
+        }
+        return own if len(own) == 1 else roles
 
     def _word_title(self, question: str) -> tuple[str, set[str]] | None:
         """A one-word title that is an everyday word too, where the question names a role with it: after "a",
