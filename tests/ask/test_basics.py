@@ -71,6 +71,7 @@ def test_questions_about_roles_are_not_basics(message: str) -> None:
         # "list" asks for the roles; the plural names them, with the field before it.
         ("list engineering roles", "engineering"),
         ("list the jobs you cover", ""),
+        ("what jobs do you cover? can u list them all", ""),
     ],
 )
 def test_the_field_of_a_catalogue_request_is_read_before_or_after_the_word_for_roles(

@@ -86,3 +86,17 @@ def test_degree_letters_are_degrees_and_typed_markers_are_not_read() -> None:
     assert profile.certifications == ()
     assert [d.level for d in profile.degrees] == ["bachelor"]
     assert "[2]" not in profile.summary() and "*" not in profile.summary()
+
+
+def test_a_degree_with_its_fields_initials_joined_is_that_degree_in_that_field() -> None:
+    profile = read_profile(["telecom eng, 8 yrs, network projects for govt agencies, BSEE. best fit?"], told=True)
+    assert [(d.level, d.field) for d in profile.degrees] == [("bachelor", "Electrical Engineering")]
+    assert "BSEE" not in profile.skills
+
+
+def test_statements_before_a_fit_request_are_the_persons_and_questions_are_not() -> None:
+    known = {"terraform", "python"}
+    turns = ["IT guy for about 9 years", "these days mostly terraform on google cloud", "ok match me to a role pls"]
+    assert "terraform" in read_profile(turns, known, told=True).skills
+    asked = ["what does a python developer do?", "ok match me to a role pls"]
+    assert "python" not in read_profile(asked, known, told=True).skills

@@ -56,7 +56,7 @@ _HOLDING = frozenset(
     covered covers include included includes available there list listed show see name tell give offer support
     do does did are is can could i we me us ask talk info information data documents docs database catalogue
     catalog index system full complete whole entire here now then exactly the a an of in on for with about
-    some kinds kind types type sorts sort different everything you've youve we've""".split()
+    some kinds kind types type sorts sort different everything you've youve we've them those these they ?""".split()
 )
 _INTO = (
     "related to",

@@ -274,6 +274,9 @@ def describes_self(text: str) -> bool:
     return bool(_BACKGROUND_WORDS.search(text)) or not read_profile([text]).empty
 
 
+_ASKS = re.compile(
+    r"\?|^(?:what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will|tell)\b", re.I
+)
 _MARKUP = re.compile(r"\[\s*\d*\s*\]|[*_`\[\]]")
 
 
@@ -296,7 +299,9 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
     statements = []
     for k, message in enumerate(messages):
         text = " ".join(message.split())
-        about_self = told and k == last
+        # Told in a conversation that ends asking what suits them, the person's statements are about them
+        # ("these days mostly terraform and containers on google cloud"); their questions are not.
+        about_self = told and (k == last or not _ASKS.search(text))
         found = about_self
         for degree in _degrees(text):
             found = True
@@ -342,8 +347,23 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
     )
 
 
+# A degree with its field's initials joined to it ("BSEE", "MSCS"), as résumés write them.
+_INITIALS_DEGREE = re.compile(r"\b([BM])\.?S\.?(EE|ME|CS|CE|ChE|IT)\b")
+_FIELD_INITIALS = {
+    "EE": "Electrical Engineering",
+    "ME": "Mechanical Engineering",
+    "CS": "Computer Science",
+    "CE": "Civil Engineering",
+    "ChE": "Chemical Engineering",
+    "IT": "Information Technology",
+}
+
+
 def _degrees(text: str) -> list[Degree]:
-    out = []
+    out = [
+        Degree("bachelor" if m.group(1) == "B" else "master", _FIELD_INITIALS[m.group(2)], m.group(0))
+        for m in _INITIALS_DEGREE.finditer(text)
+    ]
     if _NO_DEGREE.search(text):
         out.append(Degree("none", "", _NO_DEGREE.search(text).group(0)))  # type: ignore[union-attr]
     for level, pattern in _DEGREES:
@@ -455,7 +475,7 @@ def _names(text: str, known: Collection[str], about_self: bool = False) -> list[
     for name in sorted(grams & set(known)):
         if len(name) > 2 and all(m.lower() != name for m in out):
             out.append(name)
-    return [n for n in out if not any(p.fullmatch(n) for _level, p in _DEGREES)]
+    return [n for n in out if not any(p.fullmatch(n) for _level, p in _DEGREES) and not _INITIALS_DEGREE.fullmatch(n)]
 
 
 _NAME = re.compile(r"(?<![\w+#])(?:[A-Z]{2,6}[0-9]?|[A-Z][a-z]+[A-Z][A-Za-z]*|C\+\+|C#|\.NET)(?![\w+#])")
