@@ -62,6 +62,15 @@ def test_a_bare_follow_up_keeps_the_topic_and_switches_the_role(resolver: RoleRe
     assert own.intent == "responsibilities"
 
 
+def test_a_word_saying_which_figure_is_asked_is_no_word_of_a_title_naming_it() -> None:
+    resolver = RoleResolver(["Range Managers", "Chiropractors"], [])
+    ranged, _match = make_query("happines ninja salary range?", None, resolver)
+    assert ranged.role is None
+    # After a pay question "and the range?" asks the figure, for the same role.
+    ranged, _match = make_query("and the range?", [{"role": "user", "content": "chiropractors pay?"}], resolver)
+    assert ranged.role == "Chiropractors"
+
+
 def test_the_role_picker_applies_only_when_the_question_names_no_role(resolver: RoleResolver) -> None:
     picked, _match = make_query("What degree do I need?", None, resolver, role="Senior Cloud Engineer")
     assert picked.role == "Senior Cloud Engineer"

@@ -13,6 +13,7 @@ from advisor.ask.intent import passage_intents, question_intent, section_intents
         ("assembly line team assemblers make how much a year", "pay"),
         ("What is the salary of a Senior Cloud Engineer?", "pay"),
         ("What does a cloud engineer earn?", "pay"),
+        ("who makes more, an LPN or a medical assistant?", "pay"),
         ("What degree do I need?", "requirements"),
         ("Which automation tools should I know?", "requirements"),
         ("How many years of experience are required?", "requirements"),

@@ -55,6 +55,9 @@ def test_key_terms_leave_out_the_words_every_question_has_and_the_topic_words() 
     assert key_terms("what would my day to day look like as this role") == []
     assert key_terms("what is the pay band for this role") == []  # "band": which pay figure, not a point
     assert key_terms("does this role come with visa sponsorship?") == ["come", "visa", "sponsorship"]
+    # The word that takes an amount says it is reached, and is no point a document must name.
+    assert key_terms("do this role hit 100k") == [] and key_terms("can this role crack six figures") == []
+    assert key_terms("can this role make $150k in seattle") == ["seattle"]
 
 
 def test_the_words_around_a_term_are_quoted_without_the_questions_own_verbs() -> None:

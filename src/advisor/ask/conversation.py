@@ -13,7 +13,8 @@ from ..errors import BadQuestionError
 from ..records import Query
 from ..text.lexical import STOPWORDS, content_stems, role_tokens, stem
 from ..text.units import NOT_UNICODE, has_lone_surrogate
-from .intent import question_intent
+from .facts import aspect_words
+from .intent import naming_words, question_intent
 from .questions import answer_form, comparison, key_terms, spelled_out
 from .roles import RoleMatch, RoleResolver, with_placeholder
 from .titles import title_words
@@ -155,8 +156,12 @@ def _referred(text: str, resolver: RoleResolver, refer: Refer | None) -> str | N
         if role is not None:
             return role
     if len(text.split()) <= 6:
-        # A short follow-up may name a role by one word of its title alone ("and credit?").
+        # A short follow-up may name a role by one word of its title alone ("and credit?"); not by a word that
+        # says which figure or topic is asked ("salary range?" names no Range Managers).
+        asked = aspect_words(text) | naming_words(text)
         for word in re.findall(r"[A-Za-z][\w+#-]*", text):
+            if word.lower() in asked:
+                continue
             role = resolver.partial(word)
             if role is not None:
                 return role

@@ -19,7 +19,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"money|remuneration|perks|benefits|raises?|pay rises?|salary increases?|stock|equity|six figures|"
         r"(how much|the most|the least|can|could|would|will|to|do|does) (\w+ ){0,2}"
         r"make( (a|per|six|\$|\d)\w*)?(?=\s*\??$)|"
-        r"make (six|\$|\d[\d,.]*\s?[km]?|good money|a living|more|less))\b",
+        r"mak(e|es|ing) (six|\$|\d[\d,.]*\s?[km]?|good money|a living|more|less))\b",
         re.I,
     ),
     "responsibilities": re.compile(
