@@ -130,7 +130,9 @@ _AMOUNT = re.compile(
 )
 
 
-_TAKES_AMOUNT = re.compile(r"\b([a-z]+)\s+(?=(?:\$\s?\d|\d[\d,]*(?:\.\d+)?\s?(?:k|grand)\b|(?:six|seven|6|7)[- ]fig))", re.I)
+_TAKES_AMOUNT = re.compile(
+    r"\b([a-z]+)\s+(?=(?:\$\s?\d|\d[\d,]*(?:\.\d+)?\s?(?:k|grand)\b|(?:six|seven|6|7)[- ]fig))", re.I
+)
 
 
 def asked_amount(text: str) -> float | None:
