@@ -302,6 +302,12 @@ def test_a_reply_may_pick_a_role_the_shortened_list_left_out(engineers: Advisor)
     assert _turns(engineers, "engineer salary?", "9")[1].role is None
 
 
+def test_equity_asked_is_answered_with_the_pay_besides_the_salary(advisor: Advisor) -> None:
+    answer = advisor.ask("do ml perf architects get equity or is it just salary")
+    assert answer.text.startswith("According to the ML Performance Architect document: Stock options"), answer.text
+    assert "$185,000" not in answer.text
+
+
 def test_a_history_message_longer_than_a_question_may_be_is_refused_with_a_reason(advisor: Advisor) -> None:
     long_turn = "I know python" + " " * 16_000 + "x"
     history = [{"role": "user", "content": long_turn}, {"role": "assistant", "content": "..."}]

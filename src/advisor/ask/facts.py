@@ -46,6 +46,8 @@ def wanted(query: Query) -> dict[str, float]:
             out.update({"pay.top": 0.25, "pay.p90": 0.22, "pay.range": 0.15})
         if _RANGE.search(text):
             out.update({"pay.range": 0.25, "pay.p10": 0.18})
+        if not out and question_facets(text) & {"benefits"}:
+            return out  # "do they get equity?": no salary figure answers it
         if not out and query.form == "yes-no":
             # "Can I make six figures?": the range says whether a figure is in reach.
             out = {"pay.range": 0.25, "pay.median": 0.22, "pay.average": 0.2, "pay.top": 0.16, "pay.other": 0.1}

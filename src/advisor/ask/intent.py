@@ -101,8 +101,13 @@ _FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"challeng|difficult|problem(?!-solving)|obstacle|risk", re.I),
     ),
     "benefits": (
-        re.compile(r"\b(benefits?|perks?|insurance|401\(?k\)?|pto|vacation|time off|health(care)?)\b", re.I),
-        re.compile(r"benefit|perk", re.I),
+        # Pay besides the salary too: equity, bonuses ("Additional Compensation").
+        re.compile(
+            r"\b(benefits?|perks?|insurance|401\(?k\)?|pto|vacation|time off|health(care)?|equity|stock|shares|"
+            r"rsus?|bonus(es)?|sign[- ]on)\b",
+            re.I,
+        ),
+        re.compile(r"benefit|perk|additional compensation|bonus|stock|equity", re.I),
     ),
 }
 
