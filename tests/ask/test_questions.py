@@ -45,6 +45,9 @@ def test_comparisons_by_what_they_ask() -> None:
     assert comparison("cloud vs credit pay", 2) == "compare"
     assert comparison("compare both", 2) == "compare"
     assert comparison("do cloud and cv engineers both use python?", 2) == "common"
+    assert comparison("cv and comms engineers both run projects start to finish right?", 2) == "common"
+    # Asking what each one needs is a comparison, "both" or not.
+    assert comparison("What degree do both of them require?", 2) == "compare"
     assert comparison("what do the two have in common", 2) == "common"
     assert comparison("which role pays the most?", 0) == "across"
     assert comparison("what does this role do", 1) is None

@@ -201,8 +201,10 @@ def comparison(text: str, named: int) -> str | None:
     """ "compare" (two or more roles on one point), "common" (what they share), "across" (which of all the roles
     ...), or None for a question about one role."""
     if named >= 2:
-        # "Do X and Y both ...?" asks what they share; "compare both" compares.
-        both = re.search(r"\bboth\b", text, re.I) and not _COMPARE.search(text)
+        # "Do X and Y both ...?" asks what they share; "compare both" compares, as does "what degree do both
+        # require?", which asks each one's.
+        asks_each = re.match(r"\W*(what|which|how|where|who|when|why)\b", text, re.I)
+        both = re.search(r"\bboth\b", text, re.I) and not _COMPARE.search(text) and not asks_each
         return "common" if _COMMON.search(text) or both else "compare"
     if named == 0 and _ACROSS.search(text) and (_COMPARE.search(text) or re.search(r"\bwhich|who\b", text, re.I)):
         return "across"
