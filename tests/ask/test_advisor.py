@@ -308,6 +308,20 @@ def test_equity_asked_is_answered_with_the_pay_besides_the_salary(advisor: Advis
     assert "$185,000" not in answer.text
 
 
+def test_a_salary_row_named_beside_its_documents_role_is_answered_from_that_row(advisor: Advisor) -> None:
+    q = "What total compensation do Machine Learning Engineers average, according to the ML Performance Architect data?"
+    row = advisor.ask(q)
+    assert "$202,331" in row.text and "$185,000" not in row.text
+    assert row.citations[0].section.endswith("> Machine Learning Engineer")
+    assert row.role == "ML Performance Architect"  # a follow-up is about the document's role
+    against = advisor.ask("ai solution architect median vs ml perf architect median?")
+    assert "$195,523" in against.text and "$185,000 - $205,000" in against.text
+    assert "The ML Performance Architect document, for AI Solution Architect, gives" in against.text
+    # "ml arch" names the document's role, though a salary row is titled Machine Learning Architect.
+    own = advisor.ask("ml arch - any stock / equity on top of base $$")
+    assert own.role == "ML Performance Architect" and "Stock options" in own.text
+
+
 def test_a_history_message_longer_than_a_question_may_be_is_refused_with_a_reason(advisor: Advisor) -> None:
     long_turn = "I know python" + " " * 16_000 + "x"
     history = [{"role": "user", "content": long_turn}, {"role": "assistant", "content": "..."}]

@@ -50,6 +50,7 @@ from .questions import (
     asked_amount,
     asked_class,
     asks_for_instances,
+    compares,
     key_terms,
     phrase_around,
     spelled_out,
@@ -223,8 +224,33 @@ class Advisor:
             reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
             return Plan(query, abstain(query, reason, [self._roles_summary()]))
         if query.role is not None:
+            inside = self._named_inside(query)
+            if inside is not None and compares(query.text):
+                # "AI Solution Architect median vs ML Performance Architect median?": a salary row against
+                # the document's own role.
+                plan = self._plan_several(replace(query, mode="compare"), [inside, query.role])
+                return replace(plan, answer=replace(plan.answer, role=query.role))
+            if inside is not None:
+                # "What do Machine Learning Engineers average, per the ML Performance Architect salary data?"
+                # The answer stays with the document's role: a follow-up is about that role.
+                plan = self._plan_for_role(replace(query, role=inside), inside, RoleMatch(role=inside))
+                return replace(plan, answer=replace(plan.answer, role=query.role))
             return self._plan_for_role(query, query.role, match)
         return self._plan_closest_role(query)
+
+    def _named_inside(self, query: Query) -> str | None:
+        """A role the question names beside its document's own: one that document speaks of under a heading of
+        its own (its salary rows), and no document has as its title."""
+        if query.role not in self.roles or query.role_from_history:
+            return None
+        for subject, rest in self.resolver.mentioned(self._normalize(query.text)).items():
+            positions = self.evidence.positions(subject)
+            if subject == query.role or not len(positions) or self.evidence.units[int(positions[0])].role != query.role:
+                continue
+            # The document's role named in words of its own, besides the row's: "ml arch" is the row's words.
+            if query.role in self.resolver.named_roles(rest) or self.resolver.partial(rest) == query.role:
+                return subject
+        return None
 
     def _plan_basics(self, text: str, act: Act) -> Plan:
         """A greeting, thanks, goodbye, a request for help or for the roles known: answered from the index

@@ -290,7 +290,7 @@ def _lead(query: Query, found: Sequence[Finding], numbers: Mapping[str, int]) ->
         return ""
     if len(valued) == 1:
         only = valued[0]
-        return f"Only the {only.role} document gives a figure: {_figure(only)}"
+        return f"Only {_source(only)} gives a figure: {_figure(only)}"
     lowest = bool(less and not more)
     best = (min if lowest else max)(valued, key=lambda f: (f.fact.low or 0.0, f.fact.high or 0.0))  # type: ignore[union-attr]
     assert best.fact is not None
@@ -298,7 +298,16 @@ def _lead(query: Query, found: Sequence[Finding], numbers: Mapping[str, int]) ->
     what = {"experience": "years of experience", "pay": "pay figure"}.get(family, "figure")
     word = ("fewest" if lowest else "most") if family == "experience" else ("lowest" if lowest else "highest")
     verb = "asks for" if family == "experience" else "gives"
-    return f"The {best.role} document {verb} the {word} {what}: {_figure(best)}"
+    source = _source(best)
+    return f"{source[0].upper()}{source[1:]} {verb} the {word} {what}: {_figure(best)}"
+
+
+def _source(finding: Finding) -> str:
+    """Whose figure it is: the role's own document, or the document whose heading names the role."""
+    assert finding.fact is not None
+    if finding.fact.role == finding.role:
+        return f"the {finding.role} document"
+    return f"the {finding.fact.role} document, for {finding.role},"
 
 
 def _figure(finding: Finding) -> str:

@@ -197,6 +197,15 @@ def answer_form(text: str) -> str:
     return "which" if _WHICH.match(text) else "open"
 
 
+def compares(text: str) -> bool:
+    """Whether a question sets two things against each other in so many words ("vs", "compared with", "more
+    than"); "the lowest and highest" of one thing does not."""
+    return bool(_SET_AGAINST.search(text))
+
+
+_SET_AGAINST = re.compile(r"\b(vs\.?|versus|compare[ds]?|comparison|compared|difference|differ|than)\b", re.I)
+
+
 def comparison(text: str, named: int) -> str | None:
     """ "compare" (two or more roles on one point), "common" (what they share), "across" (which of all the roles
     ...), or None for a question about one role."""

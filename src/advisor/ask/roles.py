@@ -330,6 +330,19 @@ class RoleResolver:
             return found
         return [whole.role] if whole.role is not None else found[:1]
 
+    def mentioned(self, question: str) -> dict[str, str]:
+        """The roles named only inside documents (a salary row's heading: "Machine Learning Engineer") whose
+        titles the question says in full, wherever in it, each with the rest of the question's title words."""
+        tokens = tuple(self._correct(t) for t in title_words(question))
+        out: dict[str, str] = {}
+        for heading in self._headings:
+            core = _core(heading)
+            n = len(core)
+            at = next((i for i in range(len(tokens) - n + 1) if tokens[i : i + n] == core), None)
+            if at is not None:
+                out.setdefault(_strip_note(heading), " ".join(tokens[:at] + tokens[at + n :]))
+        return out
+
     def field(self, question: str) -> str | None:
         """The one role whose title's field words, two or more in a row, the question says without the title
         ("is computer vision a field with a future?"; "credit risk pay")."""
