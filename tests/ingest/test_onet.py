@@ -208,6 +208,13 @@ def test_pay_answers_cover_the_question(onet_advisor: Advisor) -> None:
 
 
 @pytest.mark.slow
+def test_a_point_the_pay_figures_do_not_cover_is_said_and_the_figures_asked_are_shown(onet_advisor: Advisor) -> None:
+    tips = onet_advisor.ask("what do registered nurses make an hour before overtime?")
+    assert "does not mention overtime" in tips.text
+    assert "Hourly median wage: $45.00 an hour" in tips.text and "a year" not in tips.text.split("say on pay:")[1]
+
+
+@pytest.mark.slow
 def test_an_amount_asked_is_answered_with_the_percentile_that_reaches_it(onet_advisor: Advisor) -> None:
     six = onet_advisor.ask("can I make six figures as an accountant?")
     assert six.text.startswith("It depends.") and "75th percentile annual wage: $106,450 a year" in six.text

@@ -413,7 +413,15 @@ class Advisor:
         if query.intent in SPECIFIC_INTENTS:
             # "Is a CFA required?": not mentioned; what the document does require is worth seeing.
             lead = topic_lead(ranked, self.evidence, query.intent, facets)
-            context = select(ranked, self.evidence, "which", True, lead)[:GAP_CONTEXT] if lead else []
+            if (
+                query.intent == "pay"
+                and ranked
+                and any(k.startswith("pay.") for k in self.evidence.fact_kinds[ranked[0].position])
+            ):
+                # "What do bartenders make an hour before tips?": the figures asked (hourly) are the ones to see.
+                lead = ranked[0]
+            context = select(ranked, self.evidence, "which", True, lead) if lead else []
+            context = self._one_period(context)[:GAP_CONTEXT] if context else context
         sections = self._sections(role)
         return not_mentioned(query, role, phrase, others, self.evidence, self.citing, sections, context)
 
