@@ -191,6 +191,23 @@ def test_a_catch_all_occupation_is_not_the_own_title_of_a_shared_word(onet: Role
     )
 
 
+def test_a_word_that_ends_many_titles_is_offered_as_a_choice_whoever_lists_it() -> None:
+    roles = {
+        "Electrical Engineering Technicians": ["Technician"],
+        "Engineering Technicians, All Other": ["Technician"],
+        "Pharmacy Technicians": [],
+        "Surgical Technicians": [],
+    }
+    match = RoleResolver(roles, (), roles).resolve("technician salary")
+    assert match.role is None and "Pharmacy Technicians" in match.candidates
+
+
+def test_the_plural_of_a_titles_initials_is_no_word_of_the_question(onet: RoleResolver) -> None:
+    match = onet.resolve("how much do RNs make")
+    assert match.role == "Registered Nurses"
+    assert with_placeholder("how much do RNs make", [match.role, match.asked or ""]) == "how much do this role make"
+
+
 def test_a_made_up_title_is_unknown(onet: RoleResolver) -> None:
     match = onet.resolve("how much does a unicorn driver make")
     assert match.unknown and match.asked == "unicorn driver"

@@ -51,6 +51,9 @@ _FILLER = STOPWORDS | {
 }
 
 
+GENERIC_HEAD = 3  # a word that ends this many titles is a kind of worker, not one occupation
+
+
 @dataclass(frozen=True)
 class RoleMatch:
     role: str | None  # a document's role
@@ -133,6 +136,10 @@ class RoleResolver:
         alias = self._lookup(tokens, self._alias)
         # "data wrangler" is not the same as the alternate title "wrangler": a partial match does not count.
         if alias is not None and asked and len(alias[0].split()) < len(title_words(asked)):
+            alias = None
+        # "technician" alone is the head of many titles: an occupation listing it as an alternate title is no
+        # more meant than the others (they are offered to choose from).
+        if alias is not None and " " not in alias[0] and len(self._by_head.get(alias[0], ())) >= GENERIC_HEAD:
             alias = None
         variant = self._variant(tokens)
         word = self._word_title(question)
@@ -566,7 +573,8 @@ def with_placeholder(question: str, names: Sequence[str], single: bool = False) 
     runs: list[list[int]] = []  # positions of the words of each run of title words
     previous = False
     for i, word in enumerate(found):
-        tokens = set(role_tokens(word))
+        # "RNs", "LPNs": the plural of a title's initials names it as the initials do.
+        tokens = {t[:-1] if t.endswith("s") and t[:-1] in wanted else t for t in role_tokens(word)}
         # The field right after the title's words is part of it ("computer vision engineering").
         field = previous and len(tokens) == 1 and any(_derives(next(iter(tokens)), w) for w in wanted)
         if tokens and (tokens <= wanted | SENIORITY or field):
