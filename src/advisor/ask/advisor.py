@@ -225,17 +225,16 @@ class Advisor:
             return Plan(query, abstain(query, reason, [self._roles_summary()]))
         if query.role is not None:
             inside = self._named_inside(query)
-            if inside is not None and compares(query.text):
-                # "AI Solution Architect median vs ML Performance Architect median?": a salary row against
-                # the document's own role.
+            if inside is None:
+                return self._plan_for_role(query, query.role, match)
+            # "What do Machine Learning Engineers average, per the ML Performance Architect salary data?": that
+            # row; "AI Solution Architect median vs ML Performance Architect median?": the row against the
+            # document's own role. The answer stays with the document's role: a follow-up is about that role.
+            if compares(query.text):
                 plan = self._plan_several(replace(query, mode="compare"), [inside, query.role])
-                return replace(plan, answer=replace(plan.answer, role=query.role))
-            if inside is not None:
-                # "What do Machine Learning Engineers average, per the ML Performance Architect salary data?"
-                # The answer stays with the document's role: a follow-up is about that role.
+            else:
                 plan = self._plan_for_role(replace(query, role=inside), inside, RoleMatch(role=inside))
-                return replace(plan, answer=replace(plan.answer, role=query.role))
-            return self._plan_for_role(query, query.role, match)
+            return replace(plan, answer=replace(plan.answer, role=query.role))
         return self._plan_closest_role(query)
 
     def _named_inside(self, query: Query) -> str | None:
@@ -852,14 +851,13 @@ class Advisor:
             return None
         text = self._validate(reply)
         choice = read_choice(text, pending, self.resolver)
-        if choice is None:
-            named = self.resolver.resolve(text)
+        if choice is None and self.resolver.resolve(text).role is None and not picks_by_number(text):
+            # "the electrical one" to "engineer fits several roles: 1. Aerospace Engineers ... (and 29 more)": a
+            # role the list left out is still one of those the title fits.
             fitting = self.resolver.resolve(pending.question).candidates
-            unlisted = [c for c in fitting if c not in pending.choices]
-            if named.role is None and unlisted and not picks_by_number(text):
-                # "the electrical one" to "engineer fits several roles: 1. Aerospace Engineers ... (and 29
-                # more)": a role the list left out is still one of those the title fits.
-                choice = read_choice(text, replace(pending, choices=(*pending.choices, *unlisted)), self.resolver)
+            unlisted = tuple(c for c in fitting if c not in pending.choices)
+            if unlisted:
+                choice = read_choice(text, replace(pending, choices=pending.choices + unlisted), self.resolver)
         if choice is None:
             role = self._chosen_by_meaning(text, pending)
             if role is None:
