@@ -130,11 +130,6 @@ _AMOUNT = re.compile(
 )
 
 
-_TAKES_AMOUNT = re.compile(
-    r"\b([a-z]+)\s+(?=(?:\$\s?\d|\d[\d,]*(?:\.\d+)?\s?(?:k|grand)\b|(?:six|seven|6|7)[- ]fig))", re.I
-)
-
-
 def asked_amount(text: str) -> float | None:
     """The pay figure a question names, in dollars ("six figures" or "6 figs" 100,000; "$150k"; "200k"; "100
     grand"), or None."""
@@ -226,9 +221,10 @@ def key_terms(topic: str) -> list[str]:
     out = []
     naming = naming_words(topic) | aspect_words(topic)
     # "six figures", "$150k": the amount asked is compared with the figures, never looked for as words.
-    naming |= {w.lower() for found in _AMOUNT.finditer(topic) for w in re.findall(r"[\w']+", found.group(0))}
-    # The word that takes the amount ("hit 100k", "crack six figures") says only that it is reached.
-    naming |= {m.group(1).lower() for m in _TAKES_AMOUNT.finditer(topic)}
+    for found in _AMOUNT.finditer(topic):
+        naming |= {w.lower() for w in re.findall(r"[\w']+", found.group(0))}
+        # The word that takes the amount ("hit 100k", "crack six figures") says only that it is reached.
+        naming |= {w.lower() for w in re.findall(r"([A-Za-z]+)\s*$", topic[: found.start()])}
     for word in words(topic):
         base = word.split("'")[0]
         skip = (
