@@ -71,24 +71,9 @@ _TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Questions about jobs in general, and everyday questions about anything else.
+# Questions about jobs (those on each topic and on none above), and everyday questions about anything else.
 _WORK_OR_NOT: dict[str, tuple[str, ...]] = {
-    "work": (
-        "what does this job pay?",
-        "what skills do I need for this career?",
-        "how do I get promoted?",
-        "which job would suit me?",
-        "what do they do all day at work?",
-        "is this a good career?",
-        "what is the work environment like?",
-        "can I work remotely?",
-        "which certifications help?",
-        "where do they work?",
-        "how much experience do I need?",
-        "which industries hire them?",
-        "what tools do they use?",
-        "is there demand for this job?",
-    ),
+    "work": tuple(question for questions in _TOPICS.values() for question in questions),
     "elsewhere": (
         "what's the weather tomorrow?",
         "who won the game last night?",
