@@ -121,6 +121,8 @@ ONET_ROLES = {
     "Teachers and Instructors, All Other": ["Teacher"],
     "Middle School Teachers, Except Special and Career/Technical Education": ["Teacher"],
     "Elementary School Teachers, Except Special Education": ["Teacher"],
+    "Human Resources Assistants, Except Payroll and Timekeeping": [],
+    "Payroll and Timekeeping Clerks": [],
 }
 
 
@@ -180,6 +182,13 @@ def test_of_several_roles_a_title_fits_the_one_it_is_the_own_title_of_is_meant(
     onet: RoleResolver, question: str, role: str
 ) -> None:
     assert onet.resolve(question).role == role
+
+
+def test_what_a_title_says_it_is_not_names_nothing_of_it(onet: RoleResolver) -> None:
+    assert onet.resolve("payroll and timekeeping pay").role is None
+    assert onet.resolve("payroll and timekeeping clerk pay").role == "Payroll and Timekeeping Clerks"
+    assert not onet.holds("Human Resources Assistants, Except Payroll and Timekeeping", "payroll clerk")
+    assert onet.holds("Payroll and Timekeeping Clerks", "clerks")
 
 
 def test_a_catch_all_occupation_is_not_the_own_title_of_a_shared_word(onet: RoleResolver) -> None:

@@ -74,6 +74,11 @@ class RoleMatch:
 class _Title:
     name: str
     core: tuple[str, ...]  # normalized tokens without seniority words
+    excepted: int = 0  # how many of the last core words only say what the title is not
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        return self.core[: len(self.core) - self.excepted]
 
 
 class RoleResolver:
@@ -86,7 +91,7 @@ class RoleResolver:
     ) -> None:
         self.roles = tuple(sorted(set(roles)))
         # A title with no word characters ("---") cannot be matched by words; it is still answerable by picker.
-        self._titles = [_Title(r, _core(r)) for r in self.roles if _core(r)]
+        self._titles = [_Title(r, _core(r), _excepted(r)) for r in self.roles if _core(r)]
         self._headings = [h for h in sorted(set(headings)) if _names_a_role(h)]
         self._exact: dict[tuple[str, ...], set[str]] = {}
         for role in self.roles:
@@ -165,7 +170,7 @@ class RoleResolver:
             return RoleMatch(role=None, asked=asked, mentioned_in=mentioned)
         # Roles whose titles contain every word asked ("analyst") are offered to choose from.
         wanted = set(_core(asked))
-        containing = tuple(t.name for t in self._titles if wanted <= set(t.core))
+        containing = tuple(t.name for t in self._titles if wanted <= set(t.kept))
         # "paralegals" of "Paralegals and Legal Assistants": a title that joins occupations names each of them.
         if len(containing) == 1 and _core(asked) in _joined_parts(containing[0]):
             return RoleMatch(role=containing[0], asked=asked)
@@ -305,7 +310,7 @@ class RoleResolver:
             # "of protective service workers" says no more of a title than "protective service workers".
             while matched and title.core[-matched] in STOPWORDS:
                 matched -= 1
-            if matched:
+            if matched and matched > title.excepted:
                 matches.append((matched, title))
         if not matches:
             return None
@@ -356,6 +361,11 @@ class RoleResolver:
         tokens = [self._correct(t) for t in title_words(question)]
         fitting = {r for i in range(len(tokens) - 1) for r in self._fields.get(tuple(tokens[i : i + 2]), ())}
         return next(iter(fitting)) if len(fitting) == 1 else None
+
+    def holds(self, role: str, phrase: str) -> bool:
+        """Whether a role's title holds every word of a phrase ("clerk" in Payroll and Timekeeping Clerks)."""
+        wanted = set(_core(phrase))
+        return bool(wanted) and any(t.name == role and wanted <= set(t.kept) for t in self._titles)
 
     def partial(self, phrase: str) -> str | None:
         """The one role whose title holds every word of a partial name ("vision", "the credit one", "cv")."""
@@ -448,6 +458,16 @@ def _singular_lower(word: str, heads: frozenset[str] | set[str] = ROLE_NOUNS) ->
 def _core(title: str) -> tuple[str, ...]:
     tokens = [t for t in title_words(_strip_note(title)) if t not in SENIORITY]
     return tuple(tokens) or title_words(title)
+
+
+def _excepted(title: str) -> int:
+    """How many of a title's last core words say what it is not ("Human Resources Assistants, Except Payroll and
+    Timekeeping": "except payroll and timekeeping"), which name nothing of it."""
+    found = _EXCEPT.search(_strip_note(title))
+    return len(title_words(found.group(0))) if found else 0
+
+
+_EXCEPT = re.compile(r"\bExcept\b.*$", re.I)
 
 
 def _joined_parts(title: str) -> set[tuple[str, ...]]:
