@@ -276,6 +276,46 @@ def test_yes_to_several_choices_asks_which_again(titled: Advisor) -> None:
     assert again[2].role == "Shuttle Drivers and Chauffeurs" and "$37,610" in again[2].text
 
 
+# Titles a reply qualifies: "trains" to "conductor", "aircraft" to "mechanic".
+QUALIFIED = {
+    "Railroad Conductors and Yardmasters": (["Conductor", "Train Conductor"], "$74,080", "Run a train crew."),
+    "Music Directors and Composers": (["Conductor", "Orchestra Conductor"], "$63,670", "Lead an orchestra."),
+    "Railroad Brake, Signal, and Switch Operators and Locomotive Firers": (["Conductor"], "$65,480", "Set signals."),
+    "Automotive Service Technicians and Mechanics": (["Mechanic", "Car Mechanic"], "$49,670", "Repair cars."),
+    "Aircraft Mechanics and Service Technicians": (["Aircraft Mechanic"], "$78,680", "Repair aircraft."),
+}
+
+
+@pytest.fixture(scope="module")
+def qualified(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    corpus = tmp_path_factory.mktemp("qualified")
+    for i, (role, (aliases, wage, overview)) in enumerate(QUALIFIED.items()):
+        front = yaml.safe_dump({"role": role, "aliases": aliases})
+        text = f"---\n{front}---\n\n# {role}\n\n## Overview\n\n{overview}\n\n## Pay\n\n- Annual median wage: {wage}\n"
+        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path_factory.mktemp("qualified-index"))
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+def test_a_reply_that_qualifies_the_title_asked_picks_the_role_they_name(qualified: Advisor) -> None:
+    asked, chosen = _turns(qualified, "conductor salary?", "trains")
+    assert "fits 3 roles" in asked.text
+    assert chosen.role == "Railroad Conductors and Yardmasters" and "$74,080" in chosen.text, chosen.text
+
+
+def test_yes_to_an_answer_for_the_role_a_title_was_taken_to_mean_answers_it_again(qualified: Advisor) -> None:
+    answer, yes = _turns(qualified, "how much does a mechanic make", "yes")
+    assert answer.text.startswith("According to the Automotive Service Technicians and Mechanics document (you asked")
+    assert yes.role == "Automotive Service Technicians and Mechanics" and "$49,670" in yes.text and not yes.abstained
+    # A no asks which role was meant; an "ok" only acknowledges; the title asked, qualified, names another role.
+    no = _turns(qualified, "how much does a mechanic make", "no")[1]
+    assert no.abstained and "Then perhaps one of these" in no.text
+    assert "$49,670" not in _turns(qualified, "how much does a mechanic make", "ok")[1].text
+    other = _turns(qualified, "how much does a mechanic make", "aircraft")[1]
+    assert other.role == "Aircraft Mechanics and Service Technicians" and "$78,680" in other.text, other.text
+
+
 ENGINEERS = [
     *(f"{field} Engineers" for field in ("Aerospace", "Agricultural", "Automotive", "Biomedical", "Blockchain")),
     *(f"{field} Engineers" for field in ("Chemical", "Civil", "Computer Hardware", "Electrical", "Mechanical")),

@@ -35,7 +35,17 @@ from .answering import (
 from .basics import Act, ActsByMeaning, read_act, reply
 from .catalogue import Catalogue, describe
 from .compare import Comparer, Finding, point_of
-from .conversation import Pending, make_query, pending_choice, picks_by_number, read_choice, user_turns
+from .conversation import (
+    Choice,
+    Pending,
+    confirms_or_declines,
+    make_query,
+    pending_choice,
+    picks_by_number,
+    qualified,
+    read_choice,
+    user_turns,
+)
 from .evidence import Evidence, Scored
 from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, kind_label, wanted
 from .fit import FitRanker
@@ -850,7 +860,14 @@ class Advisor:
         if pending is None:
             return None
         text = self._validate(reply)
+        if pending.only_yes_or_no and not confirms_or_declines(text):
+            # "aircraft" after an answer for the role "mechanics" was taken to mean: the title asked, qualified.
+            short = len(text.split()) <= CHOICE_WORDS and question_intent(text) == "other"
+            choice = self._qualifying(text, pending) if short else None
+            return None if choice is None or choice.role is None else self._plan_chosen(pending, choice.role)
         choice = read_choice(text, pending, self.resolver)
+        if choice is None and not picks_by_number(text):
+            choice = self._qualifying(text, pending)
         if choice is None and self.resolver.resolve(text).role is None and not picks_by_number(text):
             # "the electrical one" to "engineer fits several roles: 1. Aerospace Engineers ... (and 29 more)": a
             # role the list left out is still one of those the title fits.
@@ -870,6 +887,18 @@ class Advisor:
             return Plan(query, self._ask_back(query, "Several roles fit", pending.choices))
         assert choice.role is not None  # a choice that is not a no names its role
         return self._plan_chosen(pending, choice.role)
+
+    def _qualifying(self, reply: str, pending: Pending) -> Choice | None:
+        """A reply that qualifies the title asked ("trains" to "conductor fits 3 roles", "payroll and
+        timekeeping" to "clerk fits 3 roles"): the two together name one role, and its title holds the title
+        asked, whether the list showed it or not."""
+        _query, match = self._pending_query(pending)
+        if not match.asked:
+            return None
+        named = self.resolver.resolve(qualified(reply, match.asked)).role
+        if named is None or not (named in pending.choices or self.resolver.holds(named, match.asked)):
+            return None
+        return Choice(named)
 
     def _plan_chosen(self, pending: Pending, role: str) -> Plan:
         """The pending question, for the role chosen: the words that named the role stand for it."""

@@ -187,6 +187,9 @@ _ASKED_BACK = re.compile(
     r"is that the one\?|which one do you mean\?|which role do you mean\?|did you mean\b|fits \d+ roles; for each", re.I
 )
 _CONFIRM = re.compile(r"The closest role is (.+?): is that the one\?")
+# An answer for the role the advisor took a title to mean ("According to the Pharmacy Technicians document (you
+# asked about: pharmacy tech)"): a yes confirms it, a no asks which role was meant.
+_TAKEN_TO_MEAN = re.compile(r"^According to the (.+?) document \(you asked about: ")
 _NUMBERED = re.compile(r"^\s*(\d{1,2})\.\s+(.+?)\s*$", re.M)
 _YES = re.compile(
     r"^(yes|yeah|yea|yep|yup|ya|y|sure|correct|right|exactly|ok|okay|that one|that's (it|the one|right)|"
@@ -211,6 +214,7 @@ class Pending:
     history: tuple[dict[str, Any], ...]  # the messages before that question
     choices: tuple[str, ...]  # the roles offered, in the order numbered
     confirm: bool  # "The closest role is X: is that the one?": a yes takes X
+    only_yes_or_no: bool = False  # an answer for the role a title was taken to mean: only a yes or no replies
 
 
 def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pending | None:
@@ -220,6 +224,12 @@ def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pendi
     if len(messages) < 2 or messages[-1].get("role") != "assistant":
         return None
     said = messages[-1]["content"]
+    taken = _TAKEN_TO_MEAN.match(said)
+    if taken is not None and taken.group(1) in roles:
+        asked = _user_before(messages, len(messages) - 1)
+        if asked is None:
+            return None
+        return Pending(messages[asked]["content"], tuple(messages[:asked]), (taken.group(1),), True, True)
     if not _ASKED_BACK.search(said):
         return None
     confirm = _CONFIRM.search(said)
@@ -231,7 +241,7 @@ def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pendi
     asked = _user_before(messages, len(messages) - 1)
     # A bare "yes" or "no" that was itself answered by asking again ("Several roles fit: ...") asked nothing:
     # the question is the one before it.
-    while asked is not None and asked >= 2 and _bare_reply(messages[asked]["content"]):
+    while asked is not None and asked >= 2 and bare_reply(messages[asked]["content"]):
         if not _ASKED_BACK.search(messages[asked - 1]["content"]):
             break
         asked = _user_before(messages, asked - 1)
@@ -244,9 +254,19 @@ def _user_before(messages: Sequence[dict[str, Any]], end: int) -> int | None:
     return next((i for i in range(end - 1, -1, -1) if messages[i].get("role") == "user"), None)
 
 
-def _bare_reply(text: str) -> bool:
+def bare_reply(text: str) -> bool:
+    """A reply that is only a yes or a no."""
     bare = text.strip().rstrip("!. ")
     return bool(_YES.fullmatch(bare) or _NO.fullmatch(bare))
+
+
+def confirms_or_declines(text: str) -> bool:
+    """A reply that is only a yes or a no, and more than an acknowledgement ("ok" after an answer says it was
+    read, not that the role was the one meant)."""
+    return bare_reply(text) and not _ACKNOWLEDGED.fullmatch(text.strip().rstrip("!. "))
+
+
+_ACKNOWLEDGED = re.compile(r"ok|okay|right", re.I)
 
 
 def offered(text: str, roles: set[str]) -> tuple[str, ...]:
@@ -301,6 +321,13 @@ def read_choice(reply: str, pending: Pending, resolver: RoleResolver) -> Choice 
 
 
 _RULED_OUT = re.compile(r"[,;]?\s*\b(?:but not|not|rather than|instead of)\b.*$", re.I)
+
+
+def qualified(reply: str, asked: str) -> str:
+    """The title a reply makes of the title asked, by qualifying it ("trains" to "conductor": "trains
+    conductor"; "the civil one" to "engineers": "civil engineers")."""
+    words = [w for w in title_words(reply) if w not in STOPWORDS and w not in _REPLY_FILLER]
+    return " ".join([*words, asked])
 
 
 def picks_by_number(text: str) -> bool:
