@@ -29,6 +29,7 @@ from advisor.ask.catalogue import PAGE, Catalogue, describe
         ("Hi! How does this work?", "help"),
         ("help", "help"),
         ("what kind of questions can I ask?", "help"),
+        ("what are you for exactly?", "help"),
         ("Which roles do you know about?", "catalogue"),
         ("what jobs are there", "catalogue"),
         ("list all roles please", "catalogue"),
@@ -183,6 +184,11 @@ def test_a_long_catalogue_is_paged_and_filtered_by_title(advisor: Advisor) -> No
         ("hey folks, anybody home?", "greeting"),
         ("wat can u help me with", "help"),  # shorthand written out before it is read
         ("tell me a joke", "answer"),
+        # Less close to any example, but far closer to leave-taking than to anything else.
+        ("signing off, later!", "goodbye"),
+        ("peace out", "goodbye"),
+        # Thanks are not read so loosely: the model puts this near "that was helpful".
+        ("this is useless", "answer"),
     ],
 )
 def test_wordings_the_patterns_miss_are_read_by_meaning(advisor: Advisor, message: str, act: str) -> None:

@@ -31,7 +31,8 @@ _ALONG = frozenset(
 )
 _SOCIAL = _GREETING | _THANKS | _GOODBYE
 _LEADING = frozenset("there please pls plz ok okay so".split())  # "hi there, ...", "ok so ..."
-_TRAILING = frozenset("please pls plz".split())
+# Trailing words that only stress a request ("what are you for exactly?", "so what can you do then?").
+_TRAILING = frozenset("please pls plz exactly then anyway anyways".split())
 _ALL_SOCIAL = _SOCIAL | _ALONG
 _TOKEN = re.compile(r"[a-z']+")
 
@@ -171,6 +172,12 @@ _LIKE: dict[str, tuple[str, ...]] = {
     ),
 }
 ACT_FLOOR = 0.5  # cosine to the closest example above which a message is that act
+# Or, less close, when it is this much closer to that act's examples than to any message that is no act
+# ("signing off, later!"): only for the acts whose reply does no harm to a message misread. Thanks is not one:
+# the model reads "this is useless" as near "that was helpful".
+ACT_MARGIN = 0.2
+LEAST_ACT = 0.35
+_CLEAR_ENOUGH = frozenset({"goodbye", "help"})
 MAX_ACT_WORDS = 12
 
 
@@ -187,8 +194,10 @@ class ActsByMeaning:
         if len(message.split()) > MAX_ACT_WORDS:
             return None
         closeness = self._examples.closeness(message)
+        none = closeness.pop("none")
         kind = max(closeness, key=lambda k: closeness[k])
-        return Act(kind) if kind != "none" and closeness[kind] >= ACT_FLOOR else None
+        clear = kind in _CLEAR_ENOUGH and closeness[kind] >= LEAST_ACT and closeness[kind] - none >= ACT_MARGIN
+        return Act(kind) if closeness[kind] > none and (closeness[kind] >= ACT_FLOOR or clear) else None
 
 
 def _catalogue_request(earlier: Sequence[str]) -> Act | None:
