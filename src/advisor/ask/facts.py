@@ -18,7 +18,7 @@ _GROWTH = re.compile(r"\b(raises?|increases?|grow(s|th)?|rises?|jumps?|go(es)? u
 _RANGE = re.compile(r"\b(range|band|bracket|between|low(est)?|min(imum)?|entry|starting|start)\b", re.I)
 EXPERIENCE = re.compile(r"\b(experience|years?|how long|senior(ity)?)\b", re.I)
 DEGREE = re.compile(
-    r"\b(degrees?|ph\.?\s?d|doctor(ate|al)|master'?s|bachelor'?s|education|study|college|university)\b", re.I
+    r"\b(degrees?|ph\.?\s?d|doctor(ate|al)|master'?s|bachelor'?s|education|schooling|study|college|university)\b", re.I
 )
 CERTIFICATION = re.compile(r"\bcertif\w*|\blicen[cs]e", re.I)
 # A kind of item within the requirements ("which frameworks?"): a point of the topic, not the topic as a whole.

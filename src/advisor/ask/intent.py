@@ -40,7 +40,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "requirements": re.compile(
-        r"\b(degrees?|educat\w*|qualif\w*|requir\w*|prerequisites?|certif\w*|skills?|experience|background|"
+        r"\b(degrees?|educat\w*|schooling|qualif\w*|requir\w*|prerequisites?|certif\w*|skills?|experience|background|"
         r"stud(y|ies|ying)|learn|majors?|ph\.?d|master'?s|bachelor'?s|should i know|need to know|"
         r"tools?|languages?|frameworks?|become an?|get into|get hired|expertise|years)\b",
         re.I,

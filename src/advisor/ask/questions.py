@@ -87,7 +87,7 @@ _QUESTION_WORDS = frozenset("what which who whom whose when where why how".split
 # The words that only say which topic is asked (the intent); a question made of them asks for the topic as a
 # whole ("what does it pay?"), not for a point within it.
 _INTENT_WORDS = """pay paid paying salary salaries earn earns earning earnings compensation wage wages income money
-    requirement requirements qualification qualifications qualified skill skills education experience
+    requirement requirements qualification qualifications qualified skill skills education schooling experience
     background prerequisite prerequisites growth grow career path advance advancement progression prospects
     opportunity opportunities future outlook responsibility responsibilities duty duties task tasks day daily
     involve involves""".split()
