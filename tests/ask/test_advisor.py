@@ -316,6 +316,48 @@ def test_yes_to_an_answer_for_the_role_a_title_was_taken_to_mean_answers_it_agai
     assert other.role == "Aircraft Mechanics and Service Technicians" and "$78,680" in other.text, other.text
 
 
+# Requirements as the O*NET importer writes them: the survey's level, else the job zone's words.
+ZONED = {
+    "Skincare Specialists": (
+        "- Most common required level of education: Post-Secondary Certificate (81% of respondents)",
+        "- Education: Most occupations in this zone require training in vocational schools, related on-the-job "
+        "experience, or an associate's degree.",
+    ),
+    "Cardiologists": (
+        "- Education: O*NET has no education survey data for Cardiologists; its job zone (Job Zone Five: Extensive "
+        "Preparation Needed) says: Most of these occupations require graduate school. For example, they may "
+        "require a master's degree, and some require a Ph.D., M.D., or J.D. (law degree).",
+        "- Job Zone Five: Extensive Preparation Needed",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def zoned(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    corpus = tmp_path_factory.mktemp("zoned")
+    for i, (role, (education, zone)) in enumerate(ZONED.items()):
+        text = (
+            f"# {role}\n\n## Overview\n\nWork as {role.lower()}.\n\n## Requirements\n\n"
+            f"### Required level of education\n\n{education}\n\n### Job Zone\n\n{zone}\n"
+        )
+        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
+    settings = make_settings(corpus, tmp_path_factory.mktemp("zoned-index"))
+    build(settings, embedder=embedder)
+    return Advisor.load(settings=settings, embedder=embedder)
+
+
+def test_schooling_asked_is_answered_with_the_level_of_education(zoned: Advisor) -> None:
+    answer = zoned.ask("what schooling does a skincare specialist need")
+    lead = "According to the Skincare Specialists document: Most common required level of education: Post-Secondary"
+    assert answer.text.startswith(lead), answer.text
+
+
+def test_a_sentence_that_leans_on_the_one_before_comes_with_it(zoned: Advisor) -> None:
+    answer = zoned.ask("How much education does a cardiologist need?")
+    said = answer.text.index("no education survey data for Cardiologists")
+    assert said < answer.text.index("For example, they may require a master's degree"), answer.text
+
+
 ENGINEERS = [
     *(f"{field} Engineers" for field in ("Aerospace", "Agricultural", "Automotive", "Biomedical", "Blockchain")),
     *(f"{field} Engineers" for field in ("Chemical", "Civil", "Computer Hardware", "Electrical", "Mechanical")),

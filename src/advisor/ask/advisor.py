@@ -31,6 +31,7 @@ from .answering import (
     not_mentioned,
     select,
     topic_lead,
+    with_antecedents,
 )
 from .basics import Act, ActsByMeaning, read_act, reply
 from .catalogue import Catalogue, describe
@@ -397,7 +398,7 @@ class Advisor:
         if not chosen:
             return Plan(query, self._no_support(query, role), self._hits(ranked))
         figure = lead if unstated is None and figure_asked(query) is not None else None
-        chosen = self._one_period(self._with_figures(chosen, ranked, query, figure))
+        chosen = with_antecedents(self._one_period(self._with_figures(chosen, ranked, query, figure)), self.evidence)
         if note is not None and not note.endswith(" "):
             note += " "
         answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)

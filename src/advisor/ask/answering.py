@@ -123,6 +123,33 @@ def select(
     return chosen
 
 
+# A sentence that leans on the one before it ("For example, they may require a master's degree"): alone, it
+# says the example without what it is an example of.
+_LEANS_BACK = re.compile(r"^(for (example|instance)|however|in addition|these|such)\b", re.I)
+
+
+def with_antecedents(chosen: Sequence[Scored], evidence: Evidence) -> list[Scored]:
+    """The chosen units, each sentence that leans on the one before it preceded by that sentence (of the same
+    item or paragraph), when it is not chosen already."""
+    have = {s.position for s in chosen}
+    out: list[Scored] = []
+    for s in chosen:
+        unit = evidence.units[s.position]
+        before = s.position - 1
+        if _LEANS_BACK.match(unit.text) and before >= 0 and before not in have:
+            previous = evidence.units[before]
+            if (previous.doc_id, previous.section, previous.label, previous.group) == (
+                unit.doc_id,
+                unit.section,
+                unit.label,
+                unit.group,
+            ) and previous.kind != "source":
+                out.append(Scored(before, s.score, s.dense, s.lexical))
+                have.add(before)
+        out.append(s)
+    return out
+
+
 def topic_lead(
     ranked: Sequence[Scored], evidence: Evidence, intent: str, facets: frozenset[str] = frozenset()
 ) -> Scored | None:
