@@ -329,6 +329,10 @@ ZONED = {
         "require a master's degree, and some require a Ph.D., M.D., or J.D. (law degree).",
         "- Job Zone Five: Extensive Preparation Needed",
     ),
+    "Pharmacists": (
+        "- Most common required level of education: Doctoral Degree (78% of respondents)",
+        "- Education: Most of these occupations require graduate school.",
+    ),
 }
 
 
@@ -350,6 +354,11 @@ def test_schooling_asked_is_answered_with_the_level_of_education(zoned: Advisor)
     answer = zoned.ask("what schooling does a skincare specialist need")
     lead = "According to the Skincare Specialists document: Most common required level of education: Post-Secondary"
     assert answer.text.startswith(lead), answer.text
+
+
+def test_a_comparison_of_education_sets_a_certificate_against_a_degree(zoned: Advisor) -> None:
+    answer = zoned.ask("education needed for pharmacists vs skincare specialists")
+    assert "Doctoral Degree" in answer.text and "Post-Secondary Certificate" in answer.text, answer.text
 
 
 def test_a_sentence_that_leans_on_the_one_before_comes_with_it(zoned: Advisor) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..ingest.facts import DEGREE_RANK
 from ..records import Answer, Citation, Fact, Query
 from .answering import MIN_SCORE, Citing, display, missing_terms
 from .evidence import Evidence, Scored
@@ -275,7 +276,8 @@ def _fact_kinds(query: Query) -> tuple[str, ...]:
     if EXPERIENCE.search(query.topic) and not DEGREE.search(query.topic):
         return ("experience.years",)
     if DEGREE.search(query.topic):
-        return ("education.doctorate", "education.master", "education.bachelor", "education.associate")
+        # Every level a document may state, the highest first: a certificate is the answer for some roles.
+        return tuple(f"education.{level}" for level in sorted(DEGREE_RANK, key=lambda k: -DEGREE_RANK[k]))
     if CERTIFICATION.search(query.topic):
         return ("certification",)
     return ()
