@@ -211,16 +211,30 @@ TITLED = {
 }
 
 
-@pytest.fixture(scope="module")
-def titled(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
-    corpus = tmp_path_factory.mktemp("titled")
-    for i, (role, (aliases, wage, overview)) in enumerate(TITLED.items()):
-        front = yaml.safe_dump({"role": role, "aliases": aliases})
-        text = f"---\n{front}---\n\n# {role}\n\n## Overview\n\n{overview}\n\n## Pay\n\n- Annual median wage: {wage}\n"
+def _built(factory: pytest.TempPathFactory, embedder: Embedder, name: str, texts: list[str]) -> Advisor:
+    """An advisor over documents of the given texts, indexed afresh."""
+    corpus = factory.mktemp(name)
+    for i, text in enumerate(texts):
         (corpus / f"{i}.md").write_text(text, encoding="utf-8")
-    settings = make_settings(corpus, tmp_path_factory.mktemp("titled-index"))
+    settings = make_settings(corpus, factory.mktemp(f"{name}-index"))
     build(settings, embedder=embedder)
     return Advisor.load(settings=settings, embedder=embedder)
+
+
+def _titled_texts(roles: dict[str, tuple[list[str], str, str]]) -> list[str]:
+    """Occupations with alternate titles in the front matter and the wage as a line."""
+    out = []
+    for role, (aliases, wage, overview) in roles.items():
+        front = yaml.safe_dump({"role": role, "aliases": aliases})
+        out.append(
+            f"---\n{front}---\n\n# {role}\n\n## Overview\n\n{overview}\n\n## Pay\n\n- Annual median wage: {wage}\n"
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def titled(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
+    return _built(tmp_path_factory, embedder, "titled", _titled_texts(TITLED))
 
 
 def _turns(advisor: Advisor, *messages: str) -> list[Answer]:
@@ -288,14 +302,7 @@ QUALIFIED = {
 
 @pytest.fixture(scope="module")
 def qualified(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
-    corpus = tmp_path_factory.mktemp("qualified")
-    for i, (role, (aliases, wage, overview)) in enumerate(QUALIFIED.items()):
-        front = yaml.safe_dump({"role": role, "aliases": aliases})
-        text = f"---\n{front}---\n\n# {role}\n\n## Overview\n\n{overview}\n\n## Pay\n\n- Annual median wage: {wage}\n"
-        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
-    settings = make_settings(corpus, tmp_path_factory.mktemp("qualified-index"))
-    build(settings, embedder=embedder)
-    return Advisor.load(settings=settings, embedder=embedder)
+    return _built(tmp_path_factory, embedder, "qualified", _titled_texts(QUALIFIED))
 
 
 def test_a_reply_that_qualifies_the_title_asked_picks_the_role_they_name(qualified: Advisor) -> None:
@@ -338,16 +345,12 @@ ZONED = {
 
 @pytest.fixture(scope="module")
 def zoned(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
-    corpus = tmp_path_factory.mktemp("zoned")
-    for i, (role, (education, zone)) in enumerate(ZONED.items()):
-        text = (
-            f"# {role}\n\n## Overview\n\nWork as {role.lower()}.\n\n## Requirements\n\n"
-            f"### Required level of education\n\n{education}\n\n### Job Zone\n\n{zone}\n"
-        )
-        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
-    settings = make_settings(corpus, tmp_path_factory.mktemp("zoned-index"))
-    build(settings, embedder=embedder)
-    return Advisor.load(settings=settings, embedder=embedder)
+    texts = [
+        f"# {role}\n\n## Overview\n\nWork as {role.lower()}.\n\n## Requirements\n\n"
+        f"### Required level of education\n\n{education}\n\n### Job Zone\n\n{zone}\n"
+        for role, (education, zone) in ZONED.items()
+    ]
+    return _built(tmp_path_factory, embedder, "zoned", texts)
 
 
 def test_schooling_asked_is_answered_with_the_level_of_education(zoned: Advisor) -> None:
@@ -376,13 +379,11 @@ ENGINEERS = [
 
 @pytest.fixture(scope="module")
 def engineers(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Advisor:
-    corpus = tmp_path_factory.mktemp("engineers")
-    for i, role in enumerate(ENGINEERS):
-        text = f"# {role}\n\n## Overview\n\nEngineering work.\n\n## Pay\n\n- Annual median wage: ${90_000 + i:,}\n"
-        (corpus / f"{i}.md").write_text(text, encoding="utf-8")
-    settings = make_settings(corpus, tmp_path_factory.mktemp("engineers-index"))
-    build(settings, embedder=embedder)
-    return Advisor.load(settings=settings, embedder=embedder)
+    texts = [
+        f"# {role}\n\n## Overview\n\nEngineering work.\n\n## Pay\n\n- Annual median wage: ${90_000 + i:,}\n"
+        for i, role in enumerate(ENGINEERS)
+    ]
+    return _built(tmp_path_factory, embedder, "engineers", texts)
 
 
 def test_a_reply_may_pick_a_role_the_shortened_list_left_out(engineers: Advisor) -> None:
