@@ -109,7 +109,7 @@ def _asked_back(text: str) -> list[dict[str, str]]:
 def test_a_numbered_question_back_is_pending_with_the_question_before_it() -> None:
     pending = pending_choice(_asked_back(NUMBERED), [*CHOICES, "Actors"])
     assert pending is not None
-    assert pending.question == ASKED and pending.choices == CHOICES and not pending.confirm
+    assert pending.question == ASKED and pending.choices == CHOICES
     assert [m["content"] for m in pending.history] == ["hi", "Hello!"]
 
 
@@ -140,7 +140,7 @@ def test_a_figure_is_no_choice_by_number() -> None:
 def test_yes_takes_the_one_role_offered_and_no_declines_it() -> None:
     text = "No role document is titled “pharmacy techs”. The closest role is Light Truck Drivers: is that the one?"
     pending = pending_choice(_asked_back(text), CHOICES)
-    assert pending is not None and pending.confirm and pending.choices == ("Light Truck Drivers",)
+    assert pending is not None and pending.choices == ("Light Truck Drivers",)
     resolver = RoleResolver(CHOICES)
     assert read_choice("yes", pending, resolver) == Choice("Light Truck Drivers")
     assert read_choice("yep, that one", pending, resolver) == Choice("Light Truck Drivers")

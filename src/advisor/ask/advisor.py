@@ -45,6 +45,7 @@ from .conversation import (
     picks_by_number,
     qualified,
     read_choice,
+    taken_to_mean,
     user_turns,
 )
 from .evidence import Evidence, Scored
@@ -378,7 +379,7 @@ class Advisor:
                 )
             return Plan(query, abstain(query, reason, [self._covered_by(role)]))
         if note is None and match.asked and not query.role_from_history:
-            note = f"According to the {role} document (you asked about: {match.asked}): "
+            note = taken_to_mean(role, match.asked)
         if _is_overview(query):
             # An overview reads the document from its start rather than searching it.
             chosen = [Scored(int(i), 1.0, 1.0, 0.0) for i in positions[:OVERVIEW_UNITS]]
@@ -864,12 +865,14 @@ class Advisor:
         if pending.only_yes_or_no and not confirms_or_declines(text):
             # "aircraft" after an answer for the role "mechanics" was taken to mean: the title asked, qualified.
             short = len(text.split()) <= CHOICE_WORDS and question_intent(text) == "other"
-            choice = self._qualifying(text, pending) if short else None
-            return None if choice is None or choice.role is None else self._plan_chosen(pending, choice.role)
+            meant = self._qualifying(text, pending) if short else None
+            return self._plan_chosen(pending, meant) if meant is not None else None
         choice = read_choice(text, pending, self.resolver)
-        if choice is None and not picks_by_number(text):
-            choice = self._qualifying(text, pending)
-        if choice is None and self.resolver.resolve(text).role is None and not picks_by_number(text):
+        by_number = picks_by_number(text)
+        if choice is None and not by_number:
+            meant = self._qualifying(text, pending)
+            choice = Choice(meant) if meant is not None else None
+        if choice is None and not by_number and self.resolver.resolve(text).role is None:
             # "the electrical one" to "engineer fits several roles: 1. Aerospace Engineers ... (and 29 more)": a
             # role the list left out is still one of those the title fits.
             fitting = self.resolver.resolve(pending.question).candidates
@@ -889,7 +892,7 @@ class Advisor:
         assert choice.role is not None  # a choice that is not a no names its role
         return self._plan_chosen(pending, choice.role)
 
-    def _qualifying(self, reply: str, pending: Pending) -> Choice | None:
+    def _qualifying(self, reply: str, pending: Pending) -> str | None:
         """A reply that qualifies the title asked ("trains" to "conductor fits 3 roles", "payroll and
         timekeeping" to "clerk fits 3 roles"): the two together name one role, and its title holds the title
         asked, whether the list showed it or not."""
@@ -899,7 +902,7 @@ class Advisor:
         named = self.resolver.resolve(qualified(reply, match.asked)).role
         if named is None or not (named in pending.choices or self.resolver.holds(named, match.asked)):
             return None
-        return Choice(named)
+        return named
 
     def _plan_chosen(self, pending: Pending, role: str) -> Plan:
         """The pending question, for the role chosen: the words that named the role stand for it."""

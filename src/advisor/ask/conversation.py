@@ -187,9 +187,16 @@ _ASKED_BACK = re.compile(
     r"is that the one\?|which one do you mean\?|which role do you mean\?|did you mean\b|fits \d+ roles; for each", re.I
 )
 _CONFIRM = re.compile(r"The closest role is (.+?): is that the one\?")
-# An answer for the role the advisor took a title to mean ("According to the Pharmacy Technicians document (you
-# asked about: pharmacy tech)"): a yes confirms it, a no asks which role was meant.
+# An answer for the role the advisor took a title to mean (see taken_to_mean): a yes confirms it, a no asks which
+# role was meant.
 _TAKEN_TO_MEAN = re.compile(r"^According to the (.+?) document \(you asked about: ")
+
+
+def taken_to_mean(role: str, asked: str) -> str:
+    """How an answer opens for the role a title was taken to mean, as pending_choice reads it back."""
+    return f"According to the {role} document (you asked about: {asked}): "
+
+
 _NUMBERED = re.compile(r"^\s*(\d{1,2})\.\s+(.+?)\s*$", re.M)
 _YES = re.compile(
     r"^(yes|yeah|yea|yep|yup|ya|y|sure|correct|right|exactly|ok|okay|that one|that's (it|the one|right)|"
@@ -212,8 +219,7 @@ class Pending:
 
     question: str  # the user's question, as asked before the advisor asked back
     history: tuple[dict[str, Any], ...]  # the messages before that question
-    choices: tuple[str, ...]  # the roles offered, in the order numbered
-    confirm: bool  # "The closest role is X: is that the one?": a yes takes X
+    choices: tuple[str, ...]  # the roles offered, in the order numbered ("The closest role is X": X alone)
     only_yes_or_no: bool = False  # an answer for the role a title was taken to mean: only a yes or no replies
 
 
@@ -229,7 +235,7 @@ def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pendi
         asked = _user_before(messages, len(messages) - 1)
         if asked is None:
             return None
-        return Pending(messages[asked]["content"], tuple(messages[:asked]), (taken.group(1),), True, True)
+        return Pending(messages[asked]["content"], tuple(messages[:asked]), (taken.group(1),), only_yes_or_no=True)
     if not _ASKED_BACK.search(said):
         return None
     confirm = _CONFIRM.search(said)
@@ -247,7 +253,7 @@ def pending_choice(history: Sequence[Any] | None, roles: Sequence[str]) -> Pendi
         asked = _user_before(messages, asked - 1)
     if not choices or asked is None:
         return None
-    return Pending(messages[asked]["content"], tuple(messages[:asked]), choices, confirm is not None)
+    return Pending(messages[asked]["content"], tuple(messages[:asked]), choices)
 
 
 def _user_before(messages: Sequence[dict[str, Any]], end: int) -> int | None:

@@ -348,7 +348,6 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
 
 
 # A degree with its field's initials joined to it ("BSEE", "MSCS"), as résumés write them.
-_INITIALS_DEGREE = re.compile(r"\b([BM])\.?S\.?(EE|ME|CS|CE|ChE|IT)\b")
 _FIELD_INITIALS = {
     "EE": "Electrical Engineering",
     "ME": "Mechanical Engineering",
@@ -357,6 +356,7 @@ _FIELD_INITIALS = {
     "ChE": "Chemical Engineering",
     "IT": "Information Technology",
 }
+_INITIALS_DEGREE = re.compile(r"\b([BM])\.?S\.?(" + "|".join(_FIELD_INITIALS) + r")\b")
 
 
 def _degrees(text: str) -> list[Degree]:
