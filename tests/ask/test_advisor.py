@@ -69,6 +69,30 @@ def test_unknown_role_and_off_topic_questions_abstain(advisor: Advisor) -> None:
     assert not remote.abstained and remote.citations
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("air traffic controller pay", "air traffic controller"),
+        ("how much do firefighters make", "firefighters"),
+        ("product mgr career path?", "product mgr"),
+    ],
+)
+def test_a_question_on_what_no_document_says_is_not_answered_from_the_closest_role(
+    advisor: Advisor, question: str, named: str
+) -> None:
+    # Words no document says name what the question is about (here a job the head-noun list does not know):
+    # the closest role's pay or path would be another role's figures.
+    answer = advisor.ask(question)
+    assert answer.abstained and not answer.citations and "$" not in answer.text
+    assert f"None of the role documents mention “{named}”" in answer.text
+    assert "Senior Credit Risk Analyst" in answer.text  # what they do cover
+
+
+def test_a_word_that_only_carries_the_sentence_does_not_stop_the_closest_role_answer(advisor: Advisor) -> None:
+    answer = advisor.ask("what tech skills should i have going into a senior cloud role")
+    assert not answer.abstained and answer.citations and answer.citations[0].role == "Senior Cloud Engineer"
+
+
 def test_follow_up_takes_the_role_from_history(advisor: Advisor) -> None:
     first = "Tell me about the Senior Cloud Engineer role."
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).text}]

@@ -77,6 +77,9 @@ MAX_CHOICES = 8
 SIMILAR_TITLE = 0.45
 # An ambiguous title with a clear question is answered for each of this many roles instead of asking back.
 ANSWER_EACH = 3
+# A word no document says names the point of a question naming no role when it is at least this close to the
+# whole question in meaning ("controller" in "air traffic controller pay", unlike "going" in "going into").
+SAID_NOWHERE = 0.2
 # A reply of this many words at most may name a choice in other words; how much closer in meaning it must be.
 CHOICE_WORDS = 4
 CHOICE_MARGIN = 0.05
@@ -569,10 +572,23 @@ class Advisor:
             closest = list(dict.fromkeys(h.chunk.role for h in hits))[:3]
             reason = "Which role do you mean? The closest roles in the documents are: " + "; ".join(closest) + "."
             return Plan(query, abstain(query, reason, closest), tuple(hits))
+        unsaid = self._said_nowhere(query)
+        if unsaid is not None:
+            reason = f"None of the role documents mention “{unsaid}”, so I cannot answer that."
+            return Plan(query, abstain(query, reason, [self._roles_summary()]))
         others = ", ".join(r for r in self.roles if r != subject)
         note = f"You did not name a role; the closest passages are in the {subject} document (other roles: {others}): "
         plan = self._plan_for_role(replace(query, role=subject), subject, RoleMatch(role=subject), note)
         return plan if plan.answer.citations else Plan(query, self._no_support(query, None), tuple(hits))
+
+    def _said_nowhere(self, query: Query) -> str | None:
+        """The point of a question naming no role that no document speaks to ("air traffic controller pay",
+        "how much do firefighters make"), as the question words it: most likely what the person asks about,
+        so the closest role's lines would answer another question."""
+        everyone = np.concatenate([self.evidence.positions(r) for r in self.roles])
+        carries = self._carries(query)
+        missing = [t for t in query.terms if carries(t) >= SAID_NOWHERE and not self.evidence.says(everyone, t)]
+        return phrase_around(query.topic or query.text, missing[0]) if missing else None
 
     def _normalize(self, text: str) -> str:
         """Shorthand spelled out and typos mended against the documents' words ("cloud eng xp salery?")."""
