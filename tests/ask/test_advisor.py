@@ -93,6 +93,21 @@ def test_a_word_that_only_carries_the_sentence_does_not_stop_the_closest_role_an
     assert not answer.abstained and answer.citations and answer.citations[0].role == "Senior Cloud Engineer"
 
 
+def _after(advisor: Advisor, first: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).text}]
+
+
+def test_a_follow_up_on_a_job_no_document_has_is_not_answered_from_the_earlier_role(advisor: Advisor) -> None:
+    answer = advisor.ask("and air traffic controllers?", _after(advisor, "what does a credit risk analyst do?"))
+    assert answer.abstained and not answer.citations
+    assert "None of the role documents mention “air traffic controllers”" in answer.text
+    # A follow-up whose words the earlier role's document does say stays on that role.
+    remote = advisor.ask(
+        "is it remote friendly?", _after(advisor, "what skills does a senior computer vision engineer need")
+    )
+    assert not remote.abstained and remote.citations[0].role == "Senior Computer Vision Engineer"
+
+
 def test_follow_up_takes_the_role_from_history(advisor: Advisor) -> None:
     first = "Tell me about the Senior Cloud Engineer role."
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).text}]

@@ -238,6 +238,13 @@ class Advisor:
                 return self._plan_for_role(replace(query, role=subject), subject, match, note)
             reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
             return Plan(query, abstain(query, reason, [self._roles_summary()]))
+        if query.role is not None and query.role_from_history and query.intent == "other":
+            # "and air traffic controllers?" after a question on a role: a switch to something no document has,
+            # when the role's document says none of its words ("is it remote friendly?" asks about the role).
+            unsaid = self._said_nowhere(query, query.role)
+            if unsaid is not None:
+                reason = f"None of the role documents mention “{unsaid}”, so I cannot answer that."
+                return Plan(query, abstain(query, reason, [self._roles_summary()]))
         if query.role is not None:
             inside = self._named_inside(query)
             if inside is None:
@@ -581,13 +588,19 @@ class Advisor:
         plan = self._plan_for_role(replace(query, role=subject), subject, RoleMatch(role=subject), note)
         return plan if plan.answer.citations else Plan(query, self._no_support(query, None), tuple(hits))
 
-    def _said_nowhere(self, query: Query) -> str | None:
+    def _said_nowhere(self, query: Query, besides: str | None = None) -> str | None:
         """The point of a question naming no role that no document speaks to ("air traffic controller pay",
         "how much do firefighters make"), as the question words it: most likely what the person asks about,
-        so the closest role's lines would answer another question."""
+        so the closest role's lines would answer another question. besides: the role a follow-up is taken to
+        be about, whose document must say none of the question's words."""
+        if len(self.roles) > MAX_CHOICES:
+            return None  # among many roles a job's name is a title the resolver knows, and the check costs most
         everyone = np.concatenate([self.evidence.positions(r) for r in self.roles])
         carries = self._carries(query)
-        missing = [t for t in query.terms if carries(t) >= SAID_NOWHERE and not self.evidence.says(everyone, t)]
+        terms = [t for t in query.terms if carries(t) >= SAID_NOWHERE]
+        if besides is not None and any(self.evidence.says(self.evidence.positions(besides), t) for t in terms):
+            return None
+        missing = [t for t in terms if not self.evidence.says(everyone, t)]
         return phrase_around(query.topic or query.text, missing[0]) if missing else None
 
     def _normalize(self, text: str) -> str:
