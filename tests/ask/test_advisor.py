@@ -474,6 +474,23 @@ def test_the_hardest_part_of_a_role_is_its_documents_challenges_not_a_problem_so
     assert "problem-solving" not in answer.text.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "people", "section"),
+    [
+        ("who would i be working with as an ml performance architect", "software engineers", "Core Responsibilities"),
+        ("who do senior cv engineers work with day to day?", "product managers", "Work Environment and Industry"),
+        ("Who does a Senior Cloud Engineer work with?", "development teams, QA", "Key Responsibilities"),
+    ],
+)
+def test_who_a_role_works_with_leads_with_the_line_naming_the_people(
+    advisor: Advisor, question: str, people: str, section: str
+) -> None:
+    answer = advisor.ask(question)
+    lead = answer.text.splitlines()[0]
+    assert people in lead and answer.citations[0].section.startswith(section), answer.text
+    assert "years of experience" not in answer.text and "algorithms" not in answer.text
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

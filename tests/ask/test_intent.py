@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.ask.intent import passage_intents, question_intent, section_intents
+from advisor.ask.intent import passage_intents, question_facets, question_intent, section_intents, text_facets
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,9 @@ from advisor.ask.intent import passage_intents, question_intent, section_intents
         ("What does a Senior Credit Risk Analyst do?", "responsibilities"),
         ("What are the main duties?", "responsibilities"),
         ("what would my day look like as a senior cloud engineer", "responsibilities"),
-        ("who do they work with mostly", "responsibilities"),
+        # The people of the work are no duty: wherever the document speaks of them.
+        ("who do they work with mostly", "other"),
+        ("who would i be working with day to day", "other"),
         ("what kind of problems would i be solving", "responsibilities"),
         ("Tell me about the Senior Cloud Engineer role.", "other"),
         ("What is the capital of France?", "other"),
@@ -39,3 +41,12 @@ def test_section_and_passage_intents() -> None:
     assert "requirements" in passage_intents(("Introduction",), "Most positions require:\n\n- A bachelor's degree")
     assert "pay" in passage_intents(("Overview",), "Salaries range from $150,000 to $223,000.")
     assert "pay" not in passage_intents(("Key Responsibilities",), "Optimize cloud cost and scalability.")
+
+
+def test_who_someone_works_with_is_a_sub_topic_said_in_a_lines_own_words() -> None:
+    assert "collaboration" in question_facets("do they work solo or in a team?")
+    assert "collaboration" in question_facets("who would I be working with?")
+    assert "collaboration" not in question_facets("what tools do they work with?")
+    assert text_facets("Work closely with development teams, QA, software architects, and stakeholders")
+    assert text_facets("Negotiate project timelines, resources, and stakeholder expectations")
+    assert not text_facets("Work with Python and C++ daily")

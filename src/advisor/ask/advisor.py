@@ -53,7 +53,7 @@ from .facts import asks_hourly, aspect_words, crossing, figure_asked, hourly, ki
 from .fit import FitRanker
 from .fit_answer import FIT_REPLY, FitReport, ask_background, fit_answer
 from .fit_request import FitRequests, asking_part
-from .intent import TOPICLESS_FACETS, label, question_facets, question_intent
+from .intent import SECTION_FACETS, TOPICLESS_FACETS, label, question_facets, question_intent
 from .profile import MIN_STATEMENT_WORDS, asks_bare, asks_for_fit, describes_self, fit_target, read_profile
 from .questions import (
     EVERYDAY_WORDS,
@@ -90,6 +90,7 @@ OVERVIEW_UNITS = 6
 FIGURE_STATEMENTS = 3  # a figure question's answer: the figure asked and up to this many statements of it
 FACET_TOPIC = {"demand": "growth", "advancement": "growth"}  # sub-topics that name their topic
 GAP_CONTEXT = 3  # lines of what a document does say on the topic, after "does not mention ..."
+_ASKS_WHO = re.compile(r"\b(who|whom)\b", re.I)
 _OVERVIEW = re.compile(r"\b(tell me about|what is an? |overview|describe|who is an? |explain|about the)\b", re.I)
 
 
@@ -402,9 +403,15 @@ class Advisor:
             return Plan(query, gap, self._hits(ranked))
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
+        scattered = facets & (TOPICLESS_FACETS - SECTION_FACETS)
+        on_it = [r for r in ranked if scattered & self.evidence.facets[r.position]] if query.intent == "other" else []
+        if on_it:
+            # "Who do they work with?": the lines that speak of it, wherever they stand, and none around them;
+            # those naming the people ("development teams, QA, software architects, and stakeholders") first.
+            ranked = self.evidence.enumerations_first(on_it) if _ASKS_WHO.search(query.text) else on_it
         lead, unstated = self._lead(query, ranked, facets, whole)
         # A section on a sub-topic asked as a whole ("the hardest part": its challenges) is answered as a list.
-        whole = whole or (lead is not None and query.intent == "other" and bool(facets & TOPICLESS_FACETS))
+        whole = whole or (lead is not None and query.intent == "other" and bool(facets & SECTION_FACETS))
         chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
         if not chosen:
             return Plan(query, self._no_support(query, role), self._hits(ranked))
@@ -465,7 +472,11 @@ class Advisor:
         if query.intent == "other" and asked and ranked and not asked & self.evidence.facets[ranked[0].position]:
             # "What's the hardest part?", and the closest line is on no challenge: the document's section on its
             # challenges, however its words differ from the question's.
-            lead = topic_lead(ranked, self.evidence, "other", asked)
+            lead = (
+                topic_lead(ranked, self.evidence, "other", asked)
+                if asked & SECTION_FACETS
+                else next((r for r in ranked if asked & self.evidence.facets[r.position]), None)
+            )
             if lead is not None:
                 return lead, None
         if query.intent in SPECIFIC_INTENTS and (whole or not ranked or ranked[0].score < MIN_SCORE):

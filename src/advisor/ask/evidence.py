@@ -20,7 +20,7 @@ import numpy as np
 
 from ..records import Fact, Unit
 from ..text.lexical import content_stems, stem, words
-from .intent import heading_facets, heading_intents, text_intents
+from .intent import heading_facets, heading_intents, text_facets, text_intents
 
 # Weights of the signals; the dense similarity is the scale (cosine, about 0.1-0.8).
 LEXICAL_WEIGHT = 0.35
@@ -98,7 +98,7 @@ class Evidence:
         self._idf = {s: math.log(1 + len(units) / c) for s, c in counts.items()}
         self._default_idf = math.log(1 + max(1, len(units)))
         self.intents = [_intents(u) for u in units]
-        self.facets = [heading_facets(context_of(u)) for u in units]
+        self.facets = [heading_facets(context_of(u)) | text_facets(u.text) for u in units]
         position = {u.id: i for i, u in enumerate(units)}
         self.fact_kinds: list[set[str]] = [set() for _ in units]
         for fact in facts:
@@ -227,6 +227,11 @@ class Evidence:
         if under:
             return under
         return {i for i in heads if listing in self.stems[i] and _ENUMERATION.search(self.units[i].text)}
+
+    def enumerations_first(self, ranked: Sequence[Scored]) -> list[Scored]:
+        """The units that list several things ("teams, QA, software architects, and stakeholders") before those
+        that do not, each in rank order: the answer to a question asking for members of a class."""
+        return sorted(ranked, key=lambda r: not _ENUMERATION.search(self.units[r.position].text))
 
     def says(self, positions: np.ndarray, term: str) -> bool:
         """Whether any of these units (or their headings) says the term, in its own spelling or one close to it

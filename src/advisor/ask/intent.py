@@ -109,10 +109,33 @@ _FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(r"benefit|perk|additional compensation|bonus|stock|equity", re.I),
     ),
+    "collaboration": (
+        re.compile(
+            r"\b(who (do|does|would|will|did|should) [\w\s]{0,40}?(work|working|works|team up) with|"
+            r"work(s|ing)? (with|alongside) (whom|who|others|other people)|collaborat\w*|team ?mates?|colleagues?|"
+            r"co-?workers?|stakeholders?|interact\w*|(solo|alone|on (my|their|your|his|her) own) or|"
+            r"(in|on|with) an? teams?|team or solo|team work|teamwork)\b",
+            re.I,
+        ),
+        re.compile(r"collaborat|teamwork|stakeholder|interpersonal", re.I),
+    ),
+}
+# A sub-topic said in a unit's own words, under any heading ("Collaborate within dynamic teams, often interfacing
+# with various stakeholders" among a section on the work environment).
+_TEXT_FACETS: dict[str, re.Pattern[str]] = {
+    "collaboration": re.compile(
+        r"\b(collaborat\w*|work(s|ing)? (closely |directly )?(with|alongside) (\w+ ){0,3}"
+        r"(teams?|engineers|managers|stakeholders|colleagues|departments|researchers|clients|others)|"
+        r"interfac\w* with|cross-functional|independently|stakeholders?|team-based)\b",
+        re.I,
+    ),
 }
 
 
-TOPICLESS_FACETS = frozenset({"challenges"})  # sub-topics of no one topic: the others are parts of growth or pay
+# Sub-topics of no one topic (the others are parts of growth or pay); of those, the ones a document gives a
+# section of their own, read as a whole, where the others are found line by line.
+TOPICLESS_FACETS = frozenset({"challenges", "collaboration"})
+SECTION_FACETS = frozenset({"challenges"})
 
 
 def question_facets(text: str) -> frozenset[str]:
@@ -124,8 +147,15 @@ def heading_facets(heading: str) -> frozenset[str]:
     return frozenset(name for name, (_question, pattern) in _FACETS.items() if pattern.search(heading))
 
 
+def text_facets(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in _TEXT_FACETS.items() if pattern.search(text))
+
+
 def question_intent(text: str) -> str:
     found = [name for name in _PRIORITY if _QUESTION_PATTERNS[name].search(text)]
+    if found and found[0] == "responsibilities" and "collaboration" in question_facets(text):
+        # "Who do they work with day to day?": the people of the work, wherever the document speaks of them.
+        return "other"
     return found[0] if found else "other"
 
 
