@@ -491,6 +491,16 @@ def test_who_a_role_works_with_leads_with_the_line_naming_the_people(
     assert "years of experience" not in answer.text and "algorithms" not in answer.text
 
 
+def test_a_question_in_words_no_line_says_gets_the_lines_on_the_topic_it_leans_to(advisor: Advisor) -> None:
+    # "Room to climb" is said nowhere, and no line is close to it; the question leans to career growth.
+    answer = advisor.ask("is there room to climb as a senior credit risk analyst")
+    assert "Potential advancement to financial management positions" in answer.text, answer.text
+    assert {c.section for c in answer.citations} == {"Career Path"}
+    # A question leaning to no topic still says what the document does not cover.
+    suit = advisor.ask("does a senior credit risk analyst wear a suit?")
+    assert suit.missing == ("suit",) and "does not mention suit" in suit.text and not suit.citations
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

@@ -400,6 +400,10 @@ class Advisor:
         facets = question_facets(query.topic or query.text)
         gap = self._gap(query, role, positions, ranked, facets)
         if gap is not None:
+            leaning = self._leaning(query)
+            if leaning is not None:
+                # "Is there room to climb?": not its words, but what the document says on the topic it leans to.
+                return self._plan_for_role(replace(query, intent=leaning, inferred=True), role, match, note)
             return Plan(query, gap, self._hits(ranked))
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
@@ -414,6 +418,11 @@ class Advisor:
         whole = whole or (lead is not None and query.intent == "other" and bool(facets & SECTION_FACETS))
         chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
         if not chosen:
+            leaning = self._leaning(query)
+            if leaning is not None:
+                # Nothing close to its words ("room to climb"): the topic it leans to, as a whole.
+                whole_topic = replace(query, intent=leaning, inferred=True, terms=())
+                return self._plan_for_role(whole_topic, role, match, note)
             return Plan(query, self._no_support(query, role), self._hits(ranked))
         figure = lead if unstated is None and figure_asked(query) is not None else None
         chosen = with_antecedents(self._one_period(self._with_figures(chosen, ranked, query, figure)), self.evidence)
@@ -421,6 +430,12 @@ class Advisor:
             note += " "
         answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)
         return Plan(query, answer, self._hits([*chosen, *ranked]))
+
+    def _leaning(self, query: Query) -> str | None:
+        """For a question on no topic that would go unanswered, the topic it leans to, if any."""
+        if query.intent != "other":
+            return None
+        return self.topics.leaning(without_placeholder(query.topic or query.text))
 
     def _gap(
         self, query: Query, role: str, positions: np.ndarray, ranked: Sequence[Scored], facets: frozenset[str]

@@ -14,6 +14,10 @@ from .examples import Examples
 # A topic's closest example must be at least this close, and this much closer than the closest of "none".
 FLOOR = 0.45
 MARGIN = 0.15
+# A question that would go unanswered takes the topic it leans to: this close, and this much closer than to the
+# next topic.
+LEANING_FLOOR = 0.3
+LEANING_MARGIN = 0.1
 # A question is about something else than work when it is this much closer to such questions than to any
 # question about a job.
 ELSEWHERE_MARGIN = 0.1
@@ -106,6 +110,18 @@ class TopicsByMeaning:
         none = closeness.pop("none")
         best = max(closeness, key=lambda k: closeness[k])
         return best if closeness[best] >= FLOOR and closeness[best] - none >= MARGIN else None
+
+    def leaning(self, question: str) -> str | None:
+        """The topic a question leans to, though not clearly enough to be taken as asked: closer to one topic's
+        examples than to any other's and than to questions on none, by a margin, above a lower floor. For a
+        question that would otherwise go unanswered ("is it a dead end or is there room to climb?")."""
+        closeness = self._examples.closeness(question)
+        none = closeness.pop("none")
+        ranked = sorted(closeness, key=lambda k: -closeness[k])
+        best, second = closeness[ranked[0]], closeness[ranked[1]]
+        if best >= LEANING_FLOOR and best - none >= MARGIN and best - second >= LEANING_MARGIN:
+            return ranked[0]
+        return None
 
     def about_work(self, question: str) -> bool:
         """False for a question clearly about something else than jobs and careers."""
