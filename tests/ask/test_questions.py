@@ -92,6 +92,13 @@ def test_questions_that_name_a_category_and_want_its_members() -> None:
         ("what programming languages does each use", "languages"),
         ("what do this role and that one have in common", None),
         ("which of the roles pays most", None),
+        # Shorthand that only names the class, about one role or several.
+        ("programming languages for this role?", "languages"),
+        ("this role tools?", "tools"),
+        ("programming languages: this role vs", "languages"),
+        ("salary for this role?", None),
+        ("is this role remote?", None),
+        ("this role stress", None),
     ],
 )
 def test_the_class_whose_members_a_question_asks_for(question: str, noun: str | None) -> None:

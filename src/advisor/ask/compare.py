@@ -82,7 +82,9 @@ class Comparer:
                 more = self._other_degrees(role, kinds, i, f) if f.kind.startswith("education.") else ()
                 out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f, more))
                 continue
-            ranked = self.evidence.rank(positions, vector, stems, query.intent)
+            # "What programming languages?": the line listing some ("such as Bash, PowerShell, and Python").
+            members_of = asked_class(query.topic or query.text)
+            ranked = self.evidence.rank(positions, vector, stems, query.intent, members_of=members_of)
             if (
                 kinds
                 or not ranked

@@ -29,6 +29,7 @@ INTENT_WEIGHT = 0.12
 FACET_WEIGHT = 0.12
 MEMBERS_WEIGHT = 0.1  # a unit that lists members of the class asked for
 # A list of members: "such as a, b and c", "including ...", "e.g. ...", or three items in a row.
+_INTRODUCER = r"(?:such as|like|including|e\.g\.|for example)"
 _ENUMERATION = re.compile(r"\b(such as|including|e\.g\.|for example|like)\b|\w+, \w+[^,.;]*,? (and|or) \w+", re.I)
 NOTE_PENALTY = 0.15  # a footnote-like remark ("These estimates are based on ...") is not an answer
 PROSE_PENALTY = 0.05  # the framing sentences around a list say less than its items
@@ -226,7 +227,11 @@ class Evidence:
         under = {i for i, h in heads.items() if listing in h}
         if under:
             return under
-        return {i for i in heads if listing in self.stems[i] and _ENUMERATION.search(self.units[i].text)}
+        naming = {i for i in heads if listing in self.stems[i] and _ENUMERATION.search(self.units[i].text)}
+        # Of those, the ones whose list is of the class ("languages such as Bash, PowerShell, and Python", not
+        # "scripting languages, automation tools, DevOps methodologies").
+        introduced = re.compile(rf"\b{re.escape(listing)}\w*(?:\W+\w+){{0,4}}?\W+{_INTRODUCER}", re.I)
+        return {i for i in naming if introduced.search(self.units[i].text)} or naming
 
     def enumerations_first(self, ranked: Sequence[Scored]) -> list[Scored]:
         """The units that list several things ("teams, QA, software architects, and stakeholders") before those

@@ -168,9 +168,21 @@ def asked_class(text: str) -> str | None:
     if noun is not None and noun not in _NOT_A_CLASS:
         return noun
     qualified = _QUALIFIED_CLASS.search(text)
-    if qualified is None or {w.lower() for w in qualified.groups()} & (_NOT_A_CLASS | _NOT_A_QUALIFIER):
-        return None
-    return qualified.group(2).lower()
+    if qualified is not None and not {w.lower() for w in qualified.groups()} & (_NOT_A_CLASS | _NOT_A_QUALIFIER):
+        return qualified.group(2).lower()
+    # Shorthand naming only the class: "programming languages for this role?", "this role tools?".
+    bare = _BARE_CLASS.fullmatch(text.strip())
+    if bare is not None and bare.group(1).lower() not in _NOT_A_CLASS and not bare.group(1).lower().endswith("ss"):
+        return bare.group(1).lower()
+    return None
+
+
+_BARE_CLASS = re.compile(
+    r"(?:this role\W+)?(?:(?:any|the|main|key|usual|common|typical)\s+)?(?:[a-z+#/-]+\s+)?([a-z]{3,}s)"
+    r"(?:(?:\s+(?:for|of|in|at|used by|needed for|needed by|to know for)\s+(?:an?\s+|the\s+)?|\W+)this role"
+    r"(?:\W+(?:vs\.?|versus|or|and|compared (?:to|with))(?:\W+this role)?)*)?\W*",
+    re.I,
+)
 
 
 # "what does", "what is": verbs and function words, not a class of things.
