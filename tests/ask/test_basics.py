@@ -128,6 +128,10 @@ def test_help_gives_three_examples_on_the_indexed_roles_each_answered(advisor: A
         assert not reply.abstained and reply.citations, example
 
 
+def test_a_request_for_help_with_a_three_letter_typo_is_still_help(advisor: Advisor) -> None:
+    assert advisor.ask("what should i aks?").act == "help"
+
+
 def test_thanks_and_goodbye_are_brief_and_not_refusals(advisor: Advisor) -> None:
     thanks, bye = advisor.ask("thanks!!"), advisor.ask("ok bye")
     assert (thanks.act, bye.act) == ("thanks", "goodbye")

@@ -28,3 +28,12 @@ def test_real_words_and_short_words_stay_as_they_are() -> None:
 def test_a_shortening_of_a_document_word_becomes_that_word_not_a_word_a_letter_away() -> None:
     speller = Speller([*DOCUMENT_WORDS, "collaborating", "collaborating", "collaboration"], (*MODEL_WORDS, "collar"))
     assert speller.correct("who do they collab with?") == "who do they collaborating with?"
+
+
+def test_a_three_letter_typo_is_mended_only_by_a_swap_of_two_letters_to_the_commonest_word() -> None:
+    speller = Speller(["and"], ("ask", "the", "ski", "sky", "aws"))
+    assert speller.correct("any tips on what to aks? teh pay adn perks") == "any tips on what to ask? the pay and perks"
+    # Not a swap away from a word: left as typed ("qa", "sql" and "dod" may be names).
+    assert speller.correct("dod rules, qa and sql") == "dod rules, qa and sql"
+    # Of two swaps that make words, the commoner: "sak" could be "ask" or "ska"; "ask" comes first.
+    assert Speller([], ("ask", "ska")).correct("sak") == "ask"

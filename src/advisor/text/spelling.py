@@ -1,7 +1,8 @@
 """Typos in a question, mended against the documents' own words: a word that is neither in the documents nor a
 word the embedding model knows whole becomes the document word it is the start of ("collab"), else the document
 word it is fewest edits from ("salery", "experiance", "senoir"; a swap of two letters is one edit), the commonest
-of equals; failing that, the model's word it is fewest edits from ("wich" -> "which"). A real word the documents
+of equals; failing that, the model's word it is fewest edits from ("wich" -> "which"). A three-letter word
+is mended only by a swap of two letters ("aks" -> "ask"). A real word the documents
 do not use ("visa", "dress") is left as it is: that is a point they do not cover."""
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class Speller:
         self._known = set(counts) | {w.lower() for w in known}
         self._corpus = _by_letter(w for w, _n in counts.most_common())
         self._model = _by_letter(w for w in known if len(w) >= MIN_LENGTH and w.isalpha() and w not in counts)
+        # Words too short for a likeness to mean much ("aks"): mended only by a swap of two letters, to the
+        # commonest word it makes ("ask", not "ski").
+        short = [w.lower() for w in (*(w for w, _n in counts.most_common()), *known) if len(w) < MIN_LENGTH]
+        self._short = {w: n for n, w in reversed(list(enumerate(short)))}
 
     def correct(self, text: str) -> str:
         return _WORD.sub(lambda m: self._word(m.group()), text)
@@ -35,8 +40,14 @@ class Speller:
     def _word(self, word: str) -> str:
         lowered = word.lower()
         base = lowered.split("'")[0]
-        if len(base) < MIN_LENGTH or base in self._known or not base.isalpha():
+        if base in self._known or not base.isalpha():
             return word
+        if len(base) < MIN_LENGTH:
+            swapped = [w for w in _swaps(base) if w in self._short] if len(base) == MIN_LENGTH - 1 else []
+            if not swapped:
+                return word
+            found = min(swapped, key=lambda w: self._short[w])
+            return found.capitalize() if word[0].isupper() else found
         found = (
             _shortened(base, self._corpus.get(base[0], []))
             or _closest(base, self._corpus.get(base[0], []), CUTOFF)
@@ -45,6 +56,10 @@ class Speller:
         if found is None:
             return word
         return found.capitalize() if word[0].isupper() else found
+
+
+def _swaps(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
 def _by_letter(words: Iterable[str]) -> dict[str, list[str]]:
