@@ -511,6 +511,14 @@ def test_shorthand_naming_a_class_is_answered_by_the_line_listing_its_members(ad
     assert "does not mention" not in answer.text and "Bash, PowerShell, and Python" in answer.text, answer.text
 
 
+def test_what_the_work_is_asked_casually_gets_the_duties(advisor: Advisor) -> None:
+    built = advisor.ask("what kinda things does a senior computer vision engineer build?")
+    assert built.citations and built.citations[0].section == "Responsibilities and Duties", built.text
+    assert "does not mention" not in built.text
+    spent = advisor.ask("what does an ml performance architect spend their time on")
+    assert spent.citations[0].section == "Core Responsibilities" and "time management" not in spent.text
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

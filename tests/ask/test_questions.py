@@ -21,6 +21,7 @@ def test_chat_shorthand_is_spelled_out() -> None:
     assert spelled_out("can i wfh") == "can i work from home"
     assert spelled_out("$$?") == "pay?" and spelled_out("is $150,000 a lot") == "is $150,000 a lot"
     assert spelled_out("over $ 100k?") == "over $ 100k?"
+    assert spelled_out("what kinda stuff, sorta new?") == "what kind of stuff, sort of new?"
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(an? |the )?[\w\s-]{0,60}?"
         r"\b(do|doing|build|create|develop|design|work on|handle|deal with|solv(e|ing))\b|(role|job|work) involve\w*|"
         r"(my|your|their|a|the) (typical |normal |average |usual )?(work)?day\b|day in the life|"
-        r"who (do|does|would|will) (i|you|they|he|she|\w+s) (\w+ ){0,2}work with)",
+        r"who (do|does|would|will) (i|you|they|he|she|\w+s) (\w+ ){0,2}work with|"
+        # "What do they spend their time on?": how the working hours go.
+        r"spend(s|ing)? (\w+ ){0,3}(time|days|hours|workdays?))",
         re.I,
     ),
     "growth": re.compile(

@@ -40,6 +40,8 @@ SHORTHAND = {
     "plz": "please",
     "wat": "what",
     "wut": "what",
+    "kinda": "kind of",
+    "sorta": "sort of",
     # Contractions typed without their apostrophe: no typos for "wheats", "hoes" or "donut".
     **{bare.replace("'", ""): bare for bare in "what's how's who's where's that's don't doesn't didn't isn't".split()},
 }
