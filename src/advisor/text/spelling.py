@@ -46,8 +46,8 @@ class Speller:
             swapped = [w for w in _swaps(base) if w in self._short] if len(base) == MIN_LENGTH - 1 else []
             if not swapped:
                 return word
-            found = min(swapped, key=lambda w: self._short[w])
-            return found.capitalize() if word[0].isupper() else found
+            commonest = min(swapped, key=lambda w: self._short[w])
+            return commonest.capitalize() if word[0].isupper() else commonest
         found = (
             _shortened(base, self._corpus.get(base[0], []))
             or _closest(base, self._corpus.get(base[0], []), CUTOFF)
