@@ -519,6 +519,11 @@ def test_what_the_work_is_asked_casually_gets_the_duties(advisor: Advisor) -> No
     assert spent.citations[0].section == "Core Responsibilities" and "time management" not in spent.text
 
 
+def test_which_ones_after_a_question_on_a_role_is_answered_not_read_as_a_background(advisor: Advisor) -> None:
+    answer = advisor.ask("do i need certs to land a senior cloud engineer role? which ones?")
+    assert answer.act == "answer" and "AWS, Azure, VMware" in answer.text.splitlines()[0], answer.text
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

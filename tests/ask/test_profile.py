@@ -57,6 +57,9 @@ def test_fit_questions(text: str) -> None:
         "Which other roles can an ML Performance Architect move into later in their career?",
         "What degree does a Senior Cloud Engineer need?",
         "What can you do?",
+        # A question about a role, then "which ones?": the person says nothing of themselves.
+        "do i need certs to land a senior cloud engineer role? which ones?",
+        "can I get hired as a senior cloud engineer without a degree? which ones accept that?",
     ],
 )
 def test_questions_about_roles_are_not_fit_questions(text: str) -> None:

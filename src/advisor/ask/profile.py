@@ -277,6 +277,11 @@ def describes_self(text: str) -> bool:
 _ASKS = re.compile(
     r"\?|^(?:what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will|tell)\b", re.I
 )
+# "Do I need certs to land a senior cloud engineer role?": the person asks, and says nothing of themselves.
+_QUESTION_START = re.compile(
+    r"\s*(?:what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will|am|must|may)\b",
+    re.I,
+)
 _MARKUP = re.compile(r"\[\s*\d*\s*\]|[*_`\[\]]")
 
 
@@ -328,7 +333,11 @@ def read_profile(messages: Iterable[str], known: Collection[str] = (), told: boo
                 # "Python" and "python" are one skill: the first spelling stays.
                 if all(item.lower() != seen.lower() for seen in table):
                     table.setdefault(item, None)
-        own = [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c) and _FIRST_PERSON.search(c)]
+        own = [
+            c
+            for c in _SENTENCE.split(text)
+            if c and not _FIT_ASK.search(c) and _FIRST_PERSON.search(c) and not _QUESTION_START.match(c)
+        ]
         if found or own:
             # "I teach third grade": what the work was, in their words, even where no pattern reads it.
             statements.extend(own or [c for c in _SENTENCE.split(text) if c and not _FIT_ASK.search(c)])
