@@ -524,6 +524,17 @@ def test_which_ones_after_a_question_on_a_role_is_answered_not_read_as_a_backgro
     assert answer.act == "answer" and "AWS, Azure, VMware" in answer.text.splitlines()[0], answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["how high can pay go for an ML Performance Architect?", "ml performance architect: how high does the salary get"],
+)
+def test_how_high_pay_goes_leads_with_the_top_end(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.text.splitlines()[0].endswith(
+        "Top End: Up to $260,000 or more in tech hubs or high-demand industries [1]"
+    )
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

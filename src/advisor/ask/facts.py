@@ -13,7 +13,7 @@ from .intent import question_facets
 PAY_ORDER = ("pay.median", "pay.average", "pay.range", "pay.top", "pay.other")
 # Percentiles low to high (the median is the 50th): the first that reaches an amount asked says who makes it.
 PERCENTILES = ("pay.p10", "pay.p25", "pay.median", "pay.p75", "pay.p90")
-_TOP = re.compile(r"\b(top|most|max(imum)?|highest|high end|ceiling|up to|90th|best[- ]paid)\b", re.I)
+_TOP = re.compile(r"\b(top|most|max(imum)?|highest|high end|how high|ceiling|up to|90th|best[- ]paid)\b", re.I)
 _GROWTH = re.compile(r"\b(raises?|increases?|grow(s|th)?|rises?|jumps?|go(es)? up|fast)\b", re.I)
 _RANGE = re.compile(r"\b(range|band|bracket|between|low(est)?|min(imum)?|entry|starting|start)\b", re.I)
 EXPERIENCE = re.compile(r"\b(experience|years?|how long|senior(ity)?)\b", re.I)
