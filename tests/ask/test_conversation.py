@@ -166,3 +166,20 @@ def test_a_reply_that_rules_one_out_picks_the_offered_one_it_names() -> None:
     resolver = RoleResolver([*offered, "Special Education Teachers, Elementary School"])
     assert read_choice("elementary school, not special ed", pending, resolver) == Choice(offered[0])
     assert read_choice("elementary school", pending, resolver) == Choice(offered[0])
+
+
+def _asked(*turns: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": t} for t in turns]
+
+
+def test_the_first_one_and_the_other_one_are_roles_of_the_conversation_in_order(resolver: RoleResolver) -> None:
+    history = _asked("tell me about the senior cloud engineer", "and the credit risk analyst?")
+    first, _ = make_query("ok back to the first one - what tools do they use?", history, resolver)
+    assert first.role == "Senior Cloud Engineer" and not first.role_from_history
+    other, _ = make_query("what about the other one's requirements?", history, resolver)
+    assert other.role == "Senior Cloud Engineer"
+    last, _ = make_query("and the last one, what does it pay?", history, resolver)
+    assert last.role == "Senior Credit Risk Analyst"
+    # With one role so far there is no order to pick by: the role carries over as usual.
+    alone, _ = make_query("the first one's pay?", _asked("what does an ml performance architect do?"), resolver)
+    assert alone.role == "ML Performance Architect"

@@ -77,11 +77,11 @@ def make_query(
             raise BadQuestionError(f"Unknown role {role!r}; the roles are: {', '.join(resolver.roles)}.")
         named = [role]
         match = RoleMatch(role=role)
+    earlier = [_turn(normalize(t), resolver, refer=refer) for t in reversed(user_turns(history))]  # newest first
     if not named and match.asked is None:
-        referred = _referred(text, resolver, refer)
+        referred = _by_order(text, earlier) or _referred(text, resolver, refer)
         if referred is not None:
             named, match = [referred], RoleMatch(role=referred)
-    earlier = [_turn(normalize(t), resolver, refer=refer) for t in reversed(user_turns(history))]  # newest first
     roles, role_from_history = list(named), False
     if _BOTH.search(text) and len(roles) < 2:
         roles = _last_two(earlier)
@@ -169,6 +169,26 @@ def _referred(text: str, resolver: RoleResolver, refer: Refer | None) -> str | N
     return resolver.field(text)
 
 
+def _by_order(text: str, earlier: Sequence[_Turn]) -> str | None:
+    """The role "the first one", "the second one", "the last one" or "the other one" stands for, among the
+    roles the conversation has been about, in the order they came up; "the other one" is the one before the
+    latest."""
+    found = _ORDER_REFERENCE.search(text)
+    if found is None:
+        return None
+    mentioned: list[str] = []
+    for turn in reversed(earlier):  # oldest first
+        mentioned += [r for r in turn.roles if r not in mentioned]
+    if len(mentioned) < 2:
+        return None
+    word = found.group(1).lower()
+    if word in ("other", "previous", "earlier"):
+        latest = next(t.roles for t in earlier if t.roles)
+        return next((r for r in reversed(mentioned) if r not in latest), None)
+    index = _ORDINALS[word]
+    return mentioned[index] if index < len(mentioned) else None
+
+
 def _last_two(earlier: Sequence[_Turn]) -> list[str]:
     """The two most recent distinct roles of the earlier turns, in the order they were asked about."""
     seen: list[str] = []
@@ -210,6 +230,10 @@ _ORDINALS = dict(
     zip("first second third fourth fifth sixth seventh eighth ninth tenth".split(), range(10), strict=True)
 )
 _ORDINALS["last"] = -1
+# "back to the first one", "and the other role?": a role of the conversation by its place in it.
+_ORDER_REFERENCE = re.compile(
+    r"\bthe\s+(" + "|".join(_ORDINALS) + r"|other|previous|earlier)\s+(?:one|role|job|position)\b", re.I
+)
 _ORDINAL = re.compile(r"^\s*(?:the\s+)?(" + "|".join(_ORDINALS) + r")\b", re.I)
 
 
