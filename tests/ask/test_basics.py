@@ -108,6 +108,13 @@ def test_roles_about_a_subject_and_more_continues_the_list() -> None:
     assert more is not None and (more.kind, more.subject, more.page) == ("catalogue", "nursing", 2)
 
 
+def test_roles_with_a_word_in_the_title_and_more_keeps_to_the_titles() -> None:
+    act = read_act("Which of your roles have 'Engineer' in the title?")
+    assert act is not None and (act.kind, act.subject, act.in_title) == ("catalogue", "engineer", True)
+    more = read_act("more", ["any jobs with nurse in the name?"])
+    assert more is not None and (more.subject, more.page, more.in_title) == ("nurse", 1, True)
+
+
 def test_a_greeting_says_what_the_advisor_does_with_an_example_that_works(advisor: Advisor) -> None:
     answer = advisor.ask("hello!")
     assert answer.act == "greeting" and not answer.abstained and not answer.citations
@@ -149,6 +156,14 @@ def test_the_catalogue_lists_every_role_and_filters_by_subject(advisor: Advisor)
     nothing = advisor.ask("roles about nursing")
     assert nothing.act == "catalogue" and "None of the 5 roles" in nothing.text
     assert not any(role in nothing.text for role in advisor.roles)
+
+
+def test_roles_with_a_word_in_the_title_are_those_whose_titles_say_it(advisor: Advisor) -> None:
+    engineers = advisor.ask("which of your roles have 'engineer' in the title?")
+    assert engineers.act == "catalogue" and engineers.text.startswith("3 roles with “engineer” in the title:")
+    assert "ML Performance Architect" not in engineers.text and "Senior Credit Risk Analyst" not in engineers.text
+    nurses = advisor.ask("any jobs with nurse in the name?")
+    assert nurses.text == "None of the 5 roles I know has “nurse” in its title."
 
 
 def test_a_catalogue_request_in_chat_shorthand_lists_the_roles(advisor: Advisor) -> None:

@@ -279,7 +279,8 @@ class Advisor:
         itself, never recorded as a question the documents did not cover."""
         query = Query(text=text, role=None, intent="other")
         if act.kind == "catalogue":
-            said = describe(self.catalogue.listing(act.subject, act.page), len(self.roles))
+            listing = self.catalogue.listing(act.subject, act.page, in_title=act.in_title)
+            said = describe(listing, len(self.roles))
         else:
             said = reply(act.kind, len(self.roles), self.examples())
         return Plan(query, Answer(said, act=act.kind))

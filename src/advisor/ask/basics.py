@@ -80,6 +80,12 @@ _MORE = re.compile(
     r"^((ok|okay|yes|sure|and|so) )?(more|show more|more please|next|next page|keep going|go on|continue|"
     r"the rest|show( me)? the rest|more roles|more jobs|show me more|any more|anymore|others|what else)( please)?$"
 )
+# "which of your roles have 'engineer' in the title?", "any jobs with nurse in the name": the titles that say it.
+_IN_THE_TITLE = re.compile(
+    r"\b(?:roles?|jobs?|titles?|careers?|occupations?|positions?|ones?)\b.*?\b(?:have|has|having|with|contain|contains|"
+    r"containing|include|includes|including|say|says|use|uses)\s+(?:the\s+words?\s+)?'?([a-z][a-z -]{1,30}?)'?\s+in\s+"
+    r"(?:the|their|its|the job|the role)\s+(?:titles?|names?)\b"
+)
 # Subjects that are not a field: "roles with the highest pay" is a comparison, "jobs for me" a fit question.
 _NOT_A_FIELD = re.compile(r"\b(me|my|i|someone|somebody|people|person|most|least|highest|lowest|best|more|less)\b")
 # "jobs for networking people": the people of a field are the field.
@@ -97,6 +103,7 @@ class Act:
     # A field read from the words before the one for roles ("banking jobs"): those may be no field at all
     # ("summer jobs"), so the request stands only if some role is about it.
     tentative: bool = False
+    in_title: bool = False  # "which roles have 'engineer' in the title?": roles whose titles say the subject
 
 
 def read_act(message: str, earlier: Sequence[str] = ()) -> Act | None:
@@ -209,7 +216,7 @@ def _catalogue_request(earlier: Sequence[str]) -> Act | None:
             page += 1
             continue
         found = _catalogue(body)
-        return Act("catalogue", found.subject, page, found.tentative) if found is not None else None
+        return replace(found, page=page) if found is not None else None
     return None
 
 
@@ -217,6 +224,9 @@ def _catalogue(body: str) -> Act | None:
     """ "which roles do you know?", "list all jobs", "any roles in healthcare?": words for roles and for what
     the advisor holds, and nothing else but, after "about" / "in", the field asked. "which roles need a PhD?"
     has more ("need", "phd") and is a question about roles."""
+    named = _IN_THE_TITLE.search(body)
+    if named is not None and not set(named.group(1).split()) & _HOLDING:
+        return Act("catalogue", named.group(1), in_title=True)  # "which roles have 'engineer' in the title?"
     tokens = body.split()
     # "list engineering roles": the plural names the roles; "list" only asks for them.
     first = next((i for i, t in enumerate(tokens) if t in _PLURAL_ASK), None)

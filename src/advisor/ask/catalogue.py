@@ -87,16 +87,20 @@ class Catalogue:
         closeness = self._kinds.closeness(words)
         return closeness["field"] > closeness["kind of job"]
 
-    def listing(self, subject: str = "", page: int = 0) -> Listing:
+    def listing(self, subject: str = "", page: int = 0, in_title: bool = False) -> Listing:
+        """in_title: only the roles whose titles say the subject ("which roles have 'engineer' in the title?")."""
         found, ways = list(self.roles), ["title"]
-        if subject:
+        if in_title:
+            stems = content_stems(subject)
+            found, ways = [r for r in self.roles if stems and stems <= self._titles[r]], ["in title"]
+        elif subject:
             # "telecoms or radio systems" names two fields: the roles about either.
             found, ways = [], []
             for part in (p.strip() for p in re.split(r",|/| or | and ", subject)):
                 roles, way = self.about(part) if part else ([], "title")
                 found += [r for r in roles if r not in found]
                 ways.append(way)
-        found_by = next((w for w in ("meaning", "other titles") if w in ways), "title")
+        found_by = next((w for w in ("meaning", "other titles", "in title") if w in ways), "title")
         start = page * PAGE
         return Listing(subject, tuple(found[start : start + PAGE]), len(found), page, found_by)
 
@@ -141,11 +145,16 @@ def describe(listing: Listing, known: int) -> str:
     if not listing.subject:
         head = f"I know {known:,} role{'s' if known != 1 else ''}"
         head += span
+    elif not listing.total and listing.found_by == "in title":
+        return f"None of the {known:,} roles I know has “{listing.subject}” in its title."
     elif not listing.total:
         return (
             f"None of the {known:,} roles I know is about {listing.subject}. Ask “which roles do you know?” for the "
             "list, or ask about a role by its title."
         )
+    elif listing.found_by == "in title":
+        count = f"{listing.total:,} role{'s' if listing.total != 1 else ''}"
+        head = f"{count} with “{listing.subject}” in the title" + span
     else:
         count = f"{listing.total:,} role{'s' if listing.total != 1 else ''}"
         why = {"meaning": "by what their documents cover", "other titles": "by their titles and other titles"}.get(
