@@ -535,6 +535,15 @@ def test_how_high_pay_goes_leads_with_the_top_end(advisor: Advisor, question: st
     )
 
 
+def test_where_the_figures_come_from_is_answered_by_what_the_document_says_of_them(advisor: Advisor) -> None:
+    answer = advisor.ask("where do the ml performance architect salary figures come from?")
+    assert answer.text.splitlines()[0].startswith(
+        "According to the ML Performance Architect document: While specific salary data"
+    ), answer.text
+    # The lines on where they come from, not the figures nor the rows of the roles they were inferred from.
+    assert "$" not in answer.text and "Machine Learning Engineer" not in answer.text
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

@@ -53,3 +53,10 @@ def test_who_someone_works_with_is_a_sub_topic_said_in_a_lines_own_words() -> No
     assert text_facets("Work closely with development teams, QA, software architects, and stakeholders")
     assert text_facets("Negotiate project timelines, resources, and stakeholder expectations")
     assert not text_facets("Work with Python and C++ daily")
+
+
+def test_where_figures_come_from_is_a_sub_topic_of_its_own() -> None:
+    assert "provenance" in question_facets("are those salary numbers real data or just guesses?")
+    assert "provenance" in question_facets("where does this pay info come from")
+    assert "provenance" not in question_facets("what does it pay?")
+    assert "provenance" in text_facets("These estimates are based on comparable roles and industry trends.")

@@ -409,7 +409,9 @@ class Advisor:
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
         scattered = facets & (TOPICLESS_FACETS - SECTION_FACETS)
-        on_it = [r for r in ranked if scattered & self.evidence.facets[r.position]] if query.intent == "other" else []
+        # Where figures come from is asked of the pay too ("are those salary numbers real?"): never the figures.
+        filtering = query.intent == "other" or "provenance" in scattered
+        on_it = [r for r in ranked if scattered & self.evidence.facets[r.position]] if filtering else []
         if on_it:
             # "Who do they work with?": the lines that speak of it, wherever they stand, and none around them;
             # those naming the people ("development teams, QA, software architects, and stakeholders") first.
@@ -417,7 +419,8 @@ class Advisor:
         lead, unstated = self._lead(query, ranked, facets, whole)
         # A section on a sub-topic asked as a whole ("the hardest part": its challenges) is answered as a list.
         whole = whole or (lead is not None and query.intent == "other" and bool(facets & SECTION_FACETS))
-        chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead)
+        # Lines found by a sub-topic in their own words stand alone: not the sections they happen to open.
+        chosen = select(ranked, self.evidence, query.form, whole_list=whole, lead=lead, subsections=not on_it)
         if not chosen:
             leaning = self._leaning(query)
             if leaning is not None:

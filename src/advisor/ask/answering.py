@@ -72,11 +72,17 @@ class Citing:
 
 
 def select(
-    ranked: Sequence[Scored], evidence: Evidence, form: str, whole_list: bool = False, lead: Scored | None = None
+    ranked: Sequence[Scored],
+    evidence: Evidence,
+    form: str,
+    whole_list: bool = False,
+    lead: Scored | None = None,
+    subsections: bool = True,
 ) -> list[Scored]:
     """The lead unit and the units that support it: close to the lead's score, not a repeat of a chosen one.
     whole_list: the question asks for a topic as a whole ("what qualifications?"), which the list the lead
-    stands in answers, every item of it. lead: the unit to lead with (the figure asked), else the best."""
+    stands in answers, every item of it. lead: the unit to lead with (the figure asked), else the best.
+    subsections: whether a lead that opens a section brings the first line of each of its subsections."""
     if lead is None and (not ranked or ranked[0].score < MIN_SCORE):
         return []
     lead = lead or norm_first(ranked, evidence)
@@ -84,7 +90,7 @@ def select(
     rest = [s for s in ranked if s is not lead]
     limit = 1 + MAX_SUPPORT.get(form, 4)
     first = evidence.units[lead.position]
-    if form in ("which", "open") and first.kind == "prose":
+    if subsections and form in ("which", "open") and first.kind == "prose":
         # "... face various challenges:" opening a section of subsections: the subsections are the answer.
         for position in evidence.subsections(lead.position)[: limit - 1]:
             chosen.append(next((r for r in rest if r.position == position), Scored(position, lead.score, 0.0, 0.0)))

@@ -121,6 +121,17 @@ _FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(r"collaborat|teamwork|stakeholder|interpersonal", re.I),
     ),
+    # Where the figures come from and how far to trust them ("are those numbers real data or guesses?").
+    "provenance": (
+        re.compile(
+            r"\b(real (data|numbers|figures)|(just )?(a )?guess(es|ing|timates?)?|made up|accurate|reliable|"
+            r"trust(worthy)?|how (old|recent|current|up to date)|sources?|"
+            r"where (do|does|did) (these|the|those|this|that|your|you) "
+            r"(numbers|figures|data|info|information|stats|salar\w+|estimates?)|(come|came|comes) from|based on)\b",
+            re.I,
+        ),
+        re.compile(r"\bsources?\b|methodology", re.I),
+    ),
 }
 # A sub-topic said in a unit's own words, under any heading ("Collaborate within dynamic teams, often interfacing
 # with various stakeholders" among a section on the work environment).
@@ -131,12 +142,15 @@ _TEXT_FACETS: dict[str, re.Pattern[str]] = {
         r"interfac\w* with|cross-functional|independently|stakeholders?|team-based)\b",
         re.I,
     ),
+    "provenance": re.compile(
+        r"\b(based on|estimates?|estimated|sources?|data from|according to|as of|surveys?|reported by)\b", re.I
+    ),
 }
 
 
 # Sub-topics of no one topic (the others are parts of growth or pay); of those, the ones a document gives a
 # section of their own, read as a whole, where the others are found line by line.
-TOPICLESS_FACETS = frozenset({"challenges", "collaboration"})
+TOPICLESS_FACETS = frozenset({"challenges", "collaboration", "provenance"})
 SECTION_FACETS = frozenset({"challenges"})
 
 
