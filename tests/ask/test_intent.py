@@ -59,4 +59,5 @@ def test_where_figures_come_from_is_a_sub_topic_of_its_own() -> None:
     assert "provenance" in question_facets("are those salary numbers real data or just guesses?")
     assert "provenance" in question_facets("where does this pay info come from")
     assert "provenance" not in question_facets("what does it pay?")
+    assert "provenance" not in question_facets("do they need to be reliable and accurate?")  # a trait of the work
     assert "provenance" in text_facets("These estimates are based on comparable roles and industry trends.")

@@ -124,10 +124,11 @@ _FACETS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # Where the figures come from and how far to trust them ("are those numbers real data or guesses?").
     "provenance": (
         re.compile(
-            r"\b(real (data|numbers|figures)|(just )?(a )?guess(es|ing|timates?)?|made up|accurate|reliable|"
-            r"trust(worthy)?|how (old|recent|current|up to date)|sources?|"
-            r"where (do|does|did) (these|the|those|this|that|your|you) "
-            r"(numbers|figures|data|info|information|stats|salar\w+|estimates?)|(come|came|comes) from|based on)\b",
+            r"\b(sources?|(come|came|comes) from|based on|(just )?(a )?guess(es|ing|timates?)?|made up)\b|"
+            # "how accurate is the pay info?", "are those numbers real?": trust in figures, not a trait of the work
+            r"\b(accurate|reliable|trustworthy|up to date|current|real)\b.{0,40}\b(numbers|figures|data|info|"
+            r"information|stats|estimates?|salar\w+|pay)\b|\b(numbers|figures|data|info|information|stats|"
+            r"estimates?|salar\w+|pay)\b.{0,40}\b(accurate|reliable|trustworthy|up to date|current|real)\b",
             re.I,
         ),
         re.compile(r"\bsources?\b|methodology", re.I),
