@@ -544,6 +544,18 @@ def test_where_the_figures_come_from_is_answered_by_what_the_document_says_of_th
     assert "$" not in answer.text and "Machine Learning Engineer" not in answer.text
 
 
+def test_a_comparison_of_a_topic_as_a_whole_gives_each_documents_list_and_names_the_silent_one(
+    advisor: Advisor,
+) -> None:
+    answer = advisor.ask("which has a clearer career path, credit risk analyst or cloud engineer")
+    lines = answer.text.splitlines()
+    assert lines[0] == "On career growth, by each role's document:", answer.text
+    assert "Potential advancement to financial management positions" in answer.text
+    # The Senior Cloud Engineer document has no career section: no line of another topic stands in for one.
+    assert "- Senior Cloud Engineer: the document does not mention career growth." in lines
+    assert {c.role for c in answer.citations} == {"Senior Credit Risk Analyst"}
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

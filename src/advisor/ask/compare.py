@@ -12,9 +12,10 @@ import numpy as np
 
 from ..ingest.facts import DEGREE_RANK
 from ..records import Answer, Citation, Fact, Query
-from .answering import MIN_SCORE, Citing, display, missing_terms
+from .answering import MIN_SCORE, Citing, display, missing_terms, topic_lead
 from .evidence import Evidence, Scored
 from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, hourly
+from .intent import label
 from .questions import asked_class, phrase_around
 
 PAIR_POOL = 12  # each document's best lines on the topic, looked at for ones that say the same thing
@@ -72,6 +73,8 @@ class Comparer:
         carries: Callable[[str], float],
     ) -> list[Finding]:
         kinds = _fact_kinds(query)
+        points = [t for t in query.terms if not _COMPARATIVE.fullmatch(t)]
+        whole = query.intent in ("growth", "responsibilities", "requirements") and not points
         out = []
         for role in roles:
             positions = self.evidence.positions(role)
@@ -85,18 +88,40 @@ class Comparer:
             # "What programming languages?": the line listing some ("such as Bash, PowerShell, and Python").
             members_of = asked_class(query.topic or query.text)
             ranked = self.evidence.rank(positions, vector, stems, query.intent, members_of=members_of)
+            # "Which has a clearer career path?": a document with nothing on the topic named has no line on it.
+            silent = query.intent != "other" and not query.inferred and not self._speaks_to(positions, query.intent)
             if (
                 kinds
+                or silent
                 or not ranked
                 or ranked[0].score < MIN_SCORE
-                or missing_terms(
-                    self.evidence, positions, query.terms, ranked, carries, members_of=asked_class(query.topic)
-                )
+                or missing_terms(self.evidence, positions, points, ranked, carries, members_of=asked_class(query.topic))
             ):
                 out.append(Finding(role, None))
+                continue
+            # The topic as a whole ("which has a clearer career path?"): each document's list on it, from its start.
+            lead = topic_lead(ranked, self.evidence, query.intent) if whole else None
+            if lead is not None:
+                out.append(Finding(role, lead, more=self._following(lead)))
             else:
                 out.append(Finding(role, ranked[0], more=self._more(ranked)))
         return out
+
+    def _following(self, lead: Scored) -> tuple[Scored, ...]:
+        """The items after the lead in its list, as many as a role shows besides its first line."""
+        first = self.evidence.units[lead.position]
+        if first.group < 0:
+            return ()
+        out: list[Scored] = []
+        for i in range(lead.position + 1, len(self.evidence.units)):
+            unit = self.evidence.units[i]
+            if len(out) >= MORE_LINES or (unit.doc_id, unit.group) != (first.doc_id, first.group):
+                break
+            out.append(Scored(i, lead.score, 0.0, 0.0))
+        return tuple(out)
+
+    def _speaks_to(self, positions: np.ndarray, intent: str) -> bool:
+        return any(intent in self.evidence.intents[i] for i in positions.tolist())
 
     def _other_degrees(self, role: str, kinds: Sequence[str], first: int, fact: Fact) -> tuple[Scored, ...]:
         """One line per degree level the document states besides the first fact's, none saying the same thing
@@ -268,7 +293,18 @@ def point_of(query: Query) -> str:
         return "years of experience"
     if DEGREE.search(query.topic):
         return "degrees"
-    return phrase_around(query.topic, query.terms[0]) if query.terms else "this"
+    # "Which has a clearer career path?": the topic is the point, not the word comparing it.
+    terms = [t for t in query.terms if not _COMPARATIVE.fullmatch(t)]
+    if not terms and query.intent != "other":
+        return label(query.intent)
+    return phrase_around(query.topic, terms[0]) if terms else "this"
+
+
+_COMPARATIVE = re.compile(
+    r"more|most|less|least|better|best|worse|worst|clearer|easier|harder|bigger|faster|higher|lower|greater|"
+    r"stronger|longer|shorter|nicer|safer|broader|wider|steadier|clearest|easiest|hardest|biggest|fastest",
+    re.I,
+)
 
 
 def _fact_kinds(query: Query) -> tuple[str, ...]:
