@@ -556,6 +556,14 @@ def test_a_comparison_of_a_topic_as_a_whole_gives_each_documents_list_and_names_
     assert {c.role for c in answer.citations} == {"Senior Credit Risk Analyst"}
 
 
+def test_a_pay_comparison_gives_the_figure_asked(advisor: Advisor) -> None:
+    answer = advisor.ask("ml performance architect vs senior credit risk analyst pay range")
+    mlpa = next(line for line in answer.text.splitlines() if line.startswith("- ML Performance Architect:"))
+    assert "$150,000" in mlpa and "Median" not in mlpa, answer.text
+    median = advisor.ask("which pays the most, ml performance architect or senior credit risk analyst?")
+    assert "Median Salary: $185,000 - $205,000" in median.text and "$260,000" not in median.text
+
+
 def test_a_degree_comparison_gives_every_degree_a_document_states_in_its_order(advisor: Advisor) -> None:
     answer = advisor.ask("what do you study for cv engineering vs comms systems engineering")
     vision = next(line for line in answer.text.splitlines() if line.startswith("- Senior Computer Vision Engineer:"))

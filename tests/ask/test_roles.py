@@ -279,3 +279,23 @@ def test_a_hyphened_alternate_title_is_found_written_whole() -> None:
     )
     assert resolver.resolve("how much do xray technologists make").role == "Radiologic Technologists"
     assert resolver.resolve("x-ray technologist pay").role == "Radiologic Technologists"
+
+
+def test_a_word_the_question_says_besides_the_title_tells_the_roles_apart() -> None:
+    roles: dict[str, list[str]] = {
+        "Special Education Teachers, Elementary School": [],
+        "Special Education Teachers, Secondary School": [],
+        "Elementary School Teachers, Except Special Education": [],
+        "Adult Basic Education, Adult Secondary Education, and English as a Second Language Instructors": [],
+    }
+    resolver = RoleResolver(roles, (), roles)
+    special = {"Special Education Teachers, Elementary School", "Special Education Teachers, Secondary School"}
+    asked = "special education teacher salary, elementary"
+    assert resolver.told_apart(special, asked, "special education teacher") == {
+        "Special Education Teachers, Elementary School"
+    }
+    # Words the question denies name no role; small words ("a", "and" in a long title) tell nothing apart.
+    schools = {"Special Education Teachers, Elementary School", "Elementary School Teachers, Except Special Education"}
+    assert resolver.told_apart(schools, "elementary school, not special ed", "elementary school") == schools
+    every = set(roles)
+    assert resolver.told_apart(every, "what do teachers make a year", "teachers") == every

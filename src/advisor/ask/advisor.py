@@ -225,6 +225,14 @@ class Advisor:
         if match.unknown and query.role is None:
             # Last resort: titles that mean much the same ("data wrangler" ~ "Data Scientists").
             match = replace(match, candidates=self._similar_titles(match.asked))
+            asked = match.asked or ""
+            apart = self.resolver.told_apart(set(match.candidates), query.text, asked)
+            if len(apart) == 1 and len(match.candidates) > 1:
+                # "special ed teacher elementary salary": of the titles close to it, the one the question's
+                # other words name.
+                role = apart.pop()
+                query = replace(query, role=role, roles=(role,))
+                match = RoleMatch(role=role, asked=match.asked)
         if query.role is None and (match.ambiguous or match.unknown):
             return self._plan_unresolved(query, match)
         if query.role is None and match.mentioned_in:

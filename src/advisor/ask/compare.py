@@ -14,7 +14,7 @@ from ..ingest.facts import DEGREE_RANK
 from ..records import Answer, Citation, Fact, Query
 from .answering import MIN_SCORE, Citing, display, missing_terms, topic_lead
 from .evidence import Evidence, Scored
-from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, hourly
+from .facts import CERTIFICATION, DEGREE, EXPERIENCE, PAY_ORDER, asks_hourly, asks_range, hourly
 from .intent import label
 from .questions import asked_class, phrase_around
 
@@ -309,8 +309,10 @@ _COMPARATIVE = re.compile(
 
 def _fact_kinds(query: Query) -> tuple[str, ...]:
     if query.intent == "pay":
-        # "Which pays more an hour?": hourly figures, never set against yearly ones.
-        return tuple(hourly(k) for k in PAY_ORDER) if asks_hourly(query) else PAY_ORDER
+        # The range first when it is asked ("pay range"), the median else ("which pays the most?" ranks the
+        # roles, not their top ends); "which pays more an hour?": hourly figures, never set against yearly ones.
+        order = sorted(PAY_ORDER, key=lambda k: k != "pay.range") if asks_range(query) else list(PAY_ORDER)
+        return tuple(hourly(k) for k in order) if asks_hourly(query) else tuple(order)
     if EXPERIENCE.search(query.topic) and not DEGREE.search(query.topic):
         return ("experience.years",)
     if DEGREE.search(query.topic):

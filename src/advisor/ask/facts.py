@@ -35,6 +35,10 @@ def aspect_words(text: str) -> set[str]:
     return out
 
 
+def asks_range(query: Query) -> bool:
+    return bool(_RANGE.search(query.topic or query.text))
+
+
 def wanted(query: Query) -> dict[str, float]:
     """Fact kinds the question asks for, with the bonus a unit stating one gets when units are ranked."""
     text = query.topic or query.text

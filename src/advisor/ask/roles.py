@@ -134,8 +134,11 @@ class RoleResolver:
         # Last words of titles and alternate titles also end a job title ("wrangler", "hygienist").
         self._heads = ROLE_NOUNS | {k[-1] for k in (*self._exact, *self._alias) if _PERSON.search(k[-1])}
 
+    def tokens(self, question: str) -> list[str]:
+        return [self._correct(t) for t in title_words(question)]
+
     def resolve(self, question: str) -> RoleMatch:
-        tokens = [self._correct(t) for t in title_words(question)]
+        tokens = self.tokens(question)
         asked = asked_role_phrase(question, self._heads)
         exact = self._lookup(tokens, self._exact)
         alias = self._lookup(tokens, self._alias)
@@ -159,6 +162,7 @@ class RoleResolver:
             _length, priority, (phrase, roles) = max(options, key=lambda o: o[:2])
             roles = self._own_title(self._narrow(roles), phrase)
             said = None if priority == 3 or (priority == 1 and len(roles) == 1) else _asked_words(question, phrase)
+            roles = self.told_apart(roles, question, phrase)
             if len(roles) == 1:
                 return RoleMatch(role=next(iter(roles)), asked=said)
             return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
@@ -177,6 +181,9 @@ class RoleResolver:
         own = self._own_title(set(containing), asked) if len(containing) > 1 else set()
         if len(own) == 1:
             return RoleMatch(role=own.pop(), asked=asked)
+        apart = self.told_apart(set(containing), question, asked)
+        if len(apart) == 1 and len(containing) > 1:
+            return RoleMatch(role=apart.pop(), asked=asked)
         return RoleMatch(role=None, asked=asked, candidates=containing)
 
     def _lookup(self, tokens: list[str], table: dict[tuple[str, ...], set[str]]) -> tuple[str, set[str]] | None:
@@ -235,6 +242,22 @@ class RoleResolver:
         Tractor-Trailer Truck Drivers and Material Moving Workers, All Other) is the specific one's."""
         specific = {r for r in roles if not _RESIDUAL.search(r)}
         return specific if len(specific) == 1 else roles
+
+    def told_apart(self, roles: set[str], question: str, phrase: str) -> set[str]:
+        """Of several roles a phrase fits, the one whose title has a word the question says besides the phrase,
+        when no other's does ("special ed teacher elementary salary": the elementary school one); not a word it
+        says a role is not ("elementary school, not special ed")."""
+        if len(roles) < 2:
+            return roles
+        denied = {t for found in _DENIED.finditer(question) for t in self.tokens(found.group(1))}
+        others = {
+            t
+            for t in self.tokens(question)
+            if len(t) > 2 and t not in _FILLER and t not in ROLE_NOUNS and t not in denied
+        } - set(title_words(phrase))
+        by = {r: others & set(t.kept) for t in self._titles for r in roles if t.name == r}
+        told = {r for r, said in by.items() if said}
+        return told if len(told) == 1 else roles
 
     @staticmethod
     def _own_title(roles: set[str], phrase: str) -> set[str]:
@@ -467,6 +490,8 @@ def _excepted(title: str) -> int:
     return len(title_words(found.group(0))) if found else 0
 
 
+# "not special ed", "except the nursing ones": words the question says a role is not.
+_DENIED = re.compile(r"\b(?:not|no|except|without|other than|non)\b[\s-]+((?:[\w'-]+\s*){1,3})", re.I)
 _EXCEPT = re.compile(r"\bExcept\b.*$", re.I)
 
 
