@@ -183,3 +183,14 @@ def test_the_first_one_and_the_other_one_are_roles_of_the_conversation_in_order(
     # With one role so far there is no order to pick by: the role carries over as usual.
     alone, _ = make_query("the first one's pay?", _asked("what does an ml performance architect do?"), resolver)
     assert alone.role == "ML Performance Architect"
+
+
+def test_a_reply_in_shorthand_picks_the_choice_it_abbreviates() -> None:
+    choices = ["Information Security Analysts", "Budget Analysts", "Credit Analysts"]
+    asked = (
+        "“analyst” fits several roles:\n1. Information Security Analysts\n2. Budget Analysts\n3. Credit Analysts\n"
+        "Which one do you mean? Reply with its number or part of its name."
+    )
+    pending = pending_choice(_asked_back(asked), choices)
+    assert pending is not None
+    assert read_choice("info security", pending, RoleResolver(choices)) == Choice("Information Security Analysts")

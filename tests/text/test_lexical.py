@@ -29,3 +29,4 @@ def test_content_stems_leave_out_stopwords_and_excluded_words() -> None:
 def test_abbreviations_expand_to_their_words() -> None:
     expanded = expand(["ml", "roles"])
     assert "machine" in expanded and "learning" in expanded
+    assert expand(["info", "security"]) == ["information", "security"]

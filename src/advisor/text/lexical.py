@@ -28,6 +28,7 @@ ABBREVIATIONS = {
     "infra": "infrastructure",
     "mgr": "manager",
     "dev": "developer",
+    "info": "information",
 }
 
 STOPWORDS = frozenset(
