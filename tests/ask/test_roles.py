@@ -299,3 +299,10 @@ def test_a_word_the_question_says_besides_the_title_tells_the_roles_apart() -> N
     assert resolver.told_apart(schools, "elementary school, not special ed", "elementary school") == schools
     every = set(roles)
     assert resolver.told_apart(every, "what do teachers make a year", "teachers") == every
+
+
+def test_an_irregular_plural_of_a_title_names_it() -> None:
+    roles = {"Refuse and Recyclable Material Collectors": ["Garbage Man"], "Camera Operators": ["Cameraman"]}
+    resolver = RoleResolver(roles, (), roles)
+    assert resolver.resolve("how much do garbage men make").role == "Refuse and Recyclable Material Collectors"
+    assert "cameramen" in resolver.title_spellings()  # a plural, no typo to mend

@@ -13,6 +13,7 @@ def test_stems_match_inflections() -> None:
     assert stem("salaries") == stem("salary")
     assert stem("engineering") == stem("engineer") or stem("engineers") == stem("engineer")
     assert singular("analysts") == "analyst" and singular("class") == "class"
+    assert singular("men") == "man" and singular("firemen") == "fireman" and singular("specimen") == "specimen"
 
 
 def test_role_tokens_are_singular_with_abbreviations_expanded() -> None:

@@ -305,7 +305,8 @@ class RoleResolver:
         """The words of titles and alternate titles, no typos however rare ("fatter" is no "fitter"), with the
         plurals of the names for people and of the titles written in capitals ("dunners", "cnas" is no "cans")."""
         people = {w for w in self._known if w in self._acronyms or _PERSON.search(w)}
-        return {w for w in self._known if w.isalpha()} | {w + "s" for w in people if w.isalpha()}
+        plurals = {w[:-3] + "men" if w.endswith("man") else w + "s" for w in people if w.isalpha()}
+        return {w for w in self._known if w.isalpha()} | plurals
 
     def _correct(self, token: str) -> str:
         """A typo in a title word ("enginer", "regsitered") becomes the title word it most resembles; the

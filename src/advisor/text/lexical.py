@@ -58,7 +58,16 @@ def expand(tokens: list[str]) -> list[str]:
 def singular(token: str) -> str:
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
+    # "garbage men", "firemen", "chairwomen": the person nouns with an irregular plural.
+    if token.endswith("men") and token not in _NOT_PLURAL_MEN:
+        return token[:-3] + "man"
     return token
+
+
+# Words ending in "men" that are no plural of "man".
+_NOT_PLURAL_MEN = frozenset(
+    "amen omen abdomen acumen albumen bitumen hymen lumen regimen rumen semen specimen stamen".split()
+)
 
 
 def role_tokens(text: str) -> list[str]:
