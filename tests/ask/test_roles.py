@@ -306,3 +306,19 @@ def test_an_irregular_plural_of_a_title_names_it() -> None:
     resolver = RoleResolver(roles, (), roles)
     assert resolver.resolve("how much do garbage men make").role == "Refuse and Recyclable Material Collectors"
     assert "cameramen" in resolver.title_spellings()  # a plural, no typo to mend
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("can i make six figures driving a heavy truck", "Heavy and Tractor-Trailer Truck Drivers"),
+        ("what does driving a light truck pay", "Light Truck Drivers"),
+    ],
+)
+def test_a_job_said_by_what_is_done_names_the_one_doing_it(onet: RoleResolver, question: str, role: str) -> None:
+    assert onet.resolve(question).role == role
+
+
+def test_a_verb_alone_or_a_generic_doer_names_no_job(onet: RoleResolver) -> None:
+    assert onet.resolve("whats the pay for working in a warehouse").role is None
+    assert onet.resolve("i like driving, what pays well").role is None

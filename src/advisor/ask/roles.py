@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..text.lexical import STOPWORDS, role_tokens, stem
 from .facts import aspect_words
@@ -167,7 +167,7 @@ class RoleResolver:
                 return RoleMatch(role=next(iter(roles)), asked=said)
             return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
         if asked is None:
-            return RoleMatch(role=None)
+            return self._by_doing(question)
         # Otherwise look for headings that name the asked role inside other documents.
         mentioned = tuple(_strip_note(h) for h in self._headings if _core(h) == _core(asked))
         if mentioned:
@@ -242,6 +242,25 @@ class RoleResolver:
         Tractor-Trailer Truck Drivers and Material Moving Workers, All Other) is the specific one's."""
         specific = {r for r in roles if not _RESIDUAL.search(r)}
         return specific if len(specific) == 1 else roles
+
+    def _by_doing(self, question: str) -> RoleMatch:
+        """A job said by what is done to what ("six figures driving a semi truck", "teaching kindergarten"): the
+        one doing it ("semi truck driver"), when that names a title. The verb alone names nothing: "building
+        things" is no builder's title."""
+        for found in _DOING.finditer(question):
+            verb = found.group(1).lower()
+            thing: list[str] = []
+            for word in found.group(2).split():
+                if word.lower() in _FILLER or stem(word.lower()) in INTENT_WORDS:
+                    break
+                thing.append(word)
+            if not thing:
+                continue
+            for doer in dict.fromkeys((verb + "er", verb + "or", verb[:-1] + "er")):
+                match = self.resolve(" ".join([*thing, doer]))
+                if match.role is not None or match.candidates:
+                    return replace(match, asked=" ".join([f"{verb}ing", *thing]))
+        return RoleMatch(role=None)
 
     def told_apart(self, roles: set[str], question: str, phrase: str) -> set[str]:
         """Of several roles a phrase fits, the one whose title has a word the question says besides the phrase,
@@ -491,6 +510,10 @@ def _excepted(title: str) -> int:
     return len(title_words(found.group(0))) if found else 0
 
 
+# "driving a semi truck", "teaching kindergarten": what a person does, said with the verb.
+_DOING = re.compile(
+    r"\b([a-z]{3,}?)ing\b(?:\s+(?:an?|the|some)\b)?((?:\s+(?!for\b|in\b|at\b|as\b|with\b)[a-z-]+){0,2})", re.I
+)
 # "not special ed", "except the nursing ones": words the question says a role is not.
 _DENIED = re.compile(r"\b(?:not|no|except|without|other than|non)\b[\s-]+((?:[\w'-]+\s*){1,3})", re.I)
 _EXCEPT = re.compile(r"\bExcept\b.*$", re.I)
