@@ -416,14 +416,8 @@ class Advisor:
             return Plan(query, gap, self._hits(ranked))
         # The topic as a whole ("what do they do?"), not a point of it ("what should I study?").
         whole = not query.terms and not aspect_words(query.topic or query.text)
-        scattered = facets & (TOPICLESS_FACETS - SECTION_FACETS)
-        # Where figures come from is asked of the pay too ("are those salary numbers real?"): never the figures.
-        filtering = query.intent == "other" or "provenance" in scattered
-        on_it = [r for r in ranked if scattered & self.evidence.facets[r.position]] if filtering else []
-        if on_it:
-            # "Who do they work with?": the lines that speak of it, wherever they stand, and none around them;
-            # those naming the people ("development teams, QA, software architects, and stakeholders") first.
-            ranked = self.evidence.enumerations_first(on_it) if _ASKS_WHO.search(query.text) else on_it
+        on_it = self._on_sub_topic(query, ranked, facets)
+        ranked = on_it or ranked
         lead, unstated = self._lead(query, ranked, facets, whole)
         # A section on a sub-topic asked as a whole ("the hardest part": its challenges) is answered as a list.
         whole = whole or (lead is not None and query.intent == "other" and bool(facets & SECTION_FACETS))
@@ -442,6 +436,16 @@ class Advisor:
             note += " "
         answer = compose(query, role, chosen, self.evidence, self.citing, note, unstated)
         return Plan(query, answer, self._hits([*chosen, *ranked]))
+
+    def _on_sub_topic(self, query: Query, ranked: list[Scored], facets: frozenset[str]) -> list[Scored]:
+        """For a question on a sub-topic its lines say in their own words, wherever they stand ("who do they
+        work with?"), those lines alone, the ones naming the people first for "who"; else none."""
+        scattered = facets & (TOPICLESS_FACETS - SECTION_FACETS)
+        # Where figures come from is asked of the pay too ("are those salary numbers real?"): never the figures.
+        if not scattered or (query.intent != "other" and "provenance" not in scattered):
+            return []
+        on_it = [r for r in ranked if scattered & self.evidence.facets[r.position]]
+        return self.evidence.enumerations_first(on_it) if on_it and _ASKS_WHO.search(query.text) else on_it
 
     def _leaning(self, query: Query) -> str | None:
         """For a question on no topic that would go unanswered, the topic it leans to, if any."""
