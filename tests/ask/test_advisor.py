@@ -108,6 +108,11 @@ def test_a_follow_up_on_a_job_no_document_has_is_not_answered_from_the_earlier_r
     assert not remote.abstained and remote.citations[0].role == "Senior Computer Vision Engineer"
 
 
+def test_a_place_in_the_conversation_with_one_role_so_far_is_no_job_no_document_has(advisor: Advisor) -> None:
+    answer = advisor.ask("the second one?", _after(advisor, "what does a senior cloud engineer do?"))
+    assert "None of the role documents mention" not in answer.text and answer.role == "Senior Cloud Engineer"
+
+
 def test_follow_up_takes_the_role_from_history(advisor: Advisor) -> None:
     first = "Tell me about the Senior Cloud Engineer role."
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": advisor.ask(first).text}]

@@ -45,6 +45,7 @@ from .conversation import (
     picks_by_number,
     qualified,
     read_choice,
+    refers_by_order,
     taken_to_mean,
     user_turns,
 )
@@ -247,7 +248,12 @@ class Advisor:
                 return self._plan_for_role(replace(query, role=subject), subject, match, note)
             reason = f"The role documents mention {match.asked} but have no information on its {label(query.intent)}."
             return Plan(query, abstain(query, reason, [self._roles_summary()]))
-        if query.role is not None and query.role_from_history and query.intent == "other":
+        if (
+            query.role is not None
+            and query.role_from_history
+            and query.intent == "other"
+            and not refers_by_order(query.text)
+        ):
             # "and air traffic controllers?" after a question on a role: a switch to something no document has,
             # when the role's document says none of its words ("is it remote friendly?" asks about the role).
             unsaid = self._said_nowhere(query, query.role)

@@ -169,6 +169,11 @@ def _referred(text: str, resolver: RoleResolver, refer: Refer | None) -> str | N
     return resolver.field(text)
 
 
+def refers_by_order(text: str) -> bool:
+    """Whether a message names a role by its place in the conversation ("the first one", "the other one")."""
+    return _ORDER_REFERENCE.search(text) is not None
+
+
 def _by_order(text: str, earlier: Sequence[_Turn]) -> str | None:
     """The role "the first one", "the second one", "the last one" or "the other one" stands for, among the
     roles the conversation has been about, in the order they came up; "the other one" is the one before the
