@@ -299,6 +299,10 @@ def test_a_word_the_question_says_besides_the_title_tells_the_roles_apart() -> N
     assert resolver.told_apart(schools, "elementary school, not special ed", "elementary school") == schools
     every = set(roles)
     assert resolver.told_apart(every, "what do teachers make a year", "teachers") == every
+    # A word saying what is asked names no title: "education" is the topic, not the Special Education one.
+    assert (
+        resolver.told_apart(special, "what education does a special ed teacher need", "special ed teacher") == special
+    )
 
 
 def test_an_irregular_plural_of_a_title_names_it() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..text.lexical import STOPWORDS, role_tokens, stem
 from .facts import aspect_words
+from .intent import naming_words
 from .questions import EVERYDAY_WORDS, FILLER, INTENT_WORDS
 from .titles import both_ways, learn_shorthands, short_forms, spelled_forms, title_words
 
@@ -269,10 +270,12 @@ class RoleResolver:
         if len(roles) < 2:
             return roles
         denied = {t for found in _DENIED.finditer(question) for t in self.tokens(found.group(1))}
+        # Nor a word that says what is asked ("what education does a ... need?" names no Education title).
+        asked = {stem(w.lower()) for w in naming_words(question) | aspect_words(question)} | INTENT_WORDS
         others = {
             t
             for t in self.tokens(question)
-            if len(t) > 2 and t not in _FILLER and t not in ROLE_NOUNS and t not in denied
+            if len(t) > 2 and t not in _FILLER and t not in ROLE_NOUNS and t not in denied and stem(t) not in asked
         } - set(title_words(phrase))
         by = {r: others & set(t.kept) for t in self._titles for r in roles if t.name == r}
         told = {r for r, said in by.items() if said}
