@@ -319,7 +319,10 @@ def test_an_irregular_plural_of_a_title_names_it() -> None:
     ],
 )
 def test_a_job_said_by_what_is_done_names_the_one_doing_it(onet: RoleResolver, question: str, role: str) -> None:
-    assert onet.resolve(question).role == role
+    match = onet.resolve(question)
+    assert match.role == role
+    # The words as asked, so the rest of the question reads without them.
+    assert match.asked is not None and match.asked in question and match.asked.startswith("driving a ")
 
 
 def test_a_verb_alone_or_a_generic_doer_names_no_job(onet: RoleResolver) -> None:

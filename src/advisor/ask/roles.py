@@ -260,7 +260,10 @@ class RoleResolver:
             for doer in dict.fromkeys((verb + "er", verb + "or", verb[:-1] + "er")):
                 match = self.resolve(" ".join([*thing, doer]))
                 if match.role is not None or match.candidates:
-                    return replace(match, asked=" ".join([f"{verb}ing", *thing]))
+                    # The words as asked ("driving a semi truck"), so the question reads without them.
+                    tail = found.group(2)
+                    end = found.start(2) + tail.index(thing[-1], len(tail) - len(tail.lstrip())) + len(thing[-1])
+                    return replace(match, asked=question[found.start() : end])
         return RoleMatch(role=None)
 
     def told_apart(self, roles: set[str], question: str, phrase: str) -> set[str]:
