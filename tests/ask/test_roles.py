@@ -328,3 +328,5 @@ def test_a_job_said_by_what_is_done_names_the_one_doing_it(onet: RoleResolver, q
 def test_a_verb_alone_or_a_generic_doer_names_no_job(onet: RoleResolver) -> None:
     assert onet.resolve("whats the pay for working in a warehouse").role is None
     assert onet.resolve("i like driving, what pays well").role is None
+    # The title must say what is done to: "jailing ghosts" is no jailer's job.
+    assert onet.resolve("what degree for jailing ghosts").role is None

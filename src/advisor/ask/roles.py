@@ -257,8 +257,14 @@ class RoleResolver:
                 thing.append(word)
             if not thing:
                 continue
+            wanted = {stem(w) for w in title_words(" ".join(thing))}
             for doer in dict.fromkeys((verb + "er", verb + "or", verb[:-1] + "er")):
                 match = self.resolve(" ".join([*thing, doer]))
+                # The title (or the words of it matched) must say what is done to: "painting clouds" is no
+                # painter's job, "driving a semi truck" is a truck driver's.
+                named = match.asked or match.role or ""
+                if not wanted & {stem(w) for w in title_words(named)}:
+                    continue
                 if match.role is not None or match.candidates:
                     # The words as asked ("driving a semi truck"), so the question reads without them.
                     tail = found.group(2)
