@@ -302,6 +302,15 @@ def test_a_word_the_question_says_besides_the_title_tells_the_roles_apart() -> N
     # A word saying what is asked names no title: "education" is the topic, not the Special Education one.
     asked = "what education does an elementary school teacher need"
     assert resolver.told_apart(schools, asked, "elementary school teacher") == schools
+    # A title no occupation has is not taken for the one of its guesses that a word of the question names.
+    guesses = {
+        "Special Education Teachers, Elementary School",
+        "Adult Basic Education, Adult Secondary Education, and English as a Second Language Instructors",
+    }
+    assert (
+        resolver.told_apart(guesses, "how much does a rockstar teacher in elementary make", "rockstar teacher")
+        == guesses
+    )
 
 
 def test_an_irregular_plural_of_a_title_names_it() -> None:

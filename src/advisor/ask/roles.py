@@ -288,7 +288,13 @@ class RoleResolver:
         } - set(title_words(phrase))
         by = {r: others & set(t.kept) for t in self._titles for r in roles if t.name == r}
         told = {r for r, said in by.items() if said}
-        return told if len(told) == 1 else roles
+        if len(told) != 1:
+            return roles
+        # And the title must be much the one asked: more than half its words ("special ed teacher" of Special
+        # Education Teachers), not a guess at a title no occupation has ("wizard of finance").
+        kept = next(set(t.kept) for t in self._titles if t.name in told)
+        phrase_words = set(title_words(phrase)) - _FILLER
+        return told if 2 * len(phrase_words & kept) > len(phrase_words) else roles
 
     @staticmethod
     def _own_title(roles: set[str], phrase: str) -> set[str]:
