@@ -100,8 +100,6 @@ def test_questions_that_name_a_category_and_want_its_members() -> None:
         ("salary for this role?", None),
         ("is this role remote?", None),
         ("this role stress", None),
-        # After a singular subject the word in -s is a verb.
-        ("which role works with drones", None),
     ],
 )
 def test_the_class_whose_members_a_question_asks_for(question: str, noun: str | None) -> None:

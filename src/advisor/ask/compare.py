@@ -75,11 +75,6 @@ class Comparer:
         kinds = _fact_kinds(query)
         points = [t for t in query.terms if not _COMPARATIVE.fullmatch(t)]
         whole = query.intent in ("growth", "responsibilities", "requirements") and not points
-        # "Which roles have python in the job description?": across every role, a document says so only if it
-        # says the word the question most turns on, or lists members of the class asked.
-        members_of = asked_class(query.topic or query.text)
-        listed = members_of is not None and members_of not in _ROLE_WORDS  # "which roles" asks for roles, no list
-        key = max(points, key=carries) if query.mode == "across" and points and not listed else None
         out = []
         for role in roles:
             positions = self.evidence.positions(role)
@@ -91,13 +86,13 @@ class Comparer:
                 out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f, more))
                 continue
             # "What programming languages?": the line listing some ("such as Bash, PowerShell, and Python").
+            members_of = asked_class(query.topic or query.text)
             ranked = self.evidence.rank(positions, vector, stems, query.intent, members_of=members_of)
             # "Which has a clearer career path?": a document with nothing on the topic named has no line on it.
             silent = query.intent != "other" and not query.inferred and not self._speaks_to(positions, query.intent)
             if (
                 kinds
                 or silent
-                or (key is not None and not self.evidence.says(positions, key))
                 or not ranked
                 or ranked[0].score < MIN_SCORE
                 or missing_terms(self.evidence, positions, points, ranked, carries, members_of=asked_class(query.topic))
@@ -305,7 +300,6 @@ def point_of(query: Query) -> str:
     return phrase_around(query.topic, terms[0]) if terms else "this"
 
 
-_ROLE_WORDS = frozenset("roles jobs careers positions occupations professions titles ones".split())
 _COMPARATIVE = re.compile(
     r"more|most|less|least|better|best|worse|worst|clearer|easier|harder|bigger|faster|higher|lower|greater|"
     r"stronger|longer|shorter|nicer|safer|broader|wider|steadier|clearest|easiest|hardest|biggest|fastest",

@@ -170,12 +170,7 @@ def asked_class(text: str) -> str | None:
     if noun is not None and noun not in _NOT_A_CLASS:
         return noun
     qualified = _QUALIFIED_CLASS.search(text)
-    # "which role works with drones": after a singular subject the word in -s is its verb, no class.
-    if (
-        qualified is not None
-        and not {w.lower() for w in qualified.groups()} & (_NOT_A_CLASS | _NOT_A_QUALIFIER)
-        and qualified.group(1).lower() not in _SINGULAR_SUBJECTS
-    ):
+    if qualified is not None and not {w.lower() for w in qualified.groups()} & (_NOT_A_CLASS | _NOT_A_QUALIFIER):
         return qualified.group(2).lower()
     # Shorthand naming only the class: "programming languages for this role?", "this role tools?".
     bare = _BARE_CLASS.fullmatch(text.strip())
@@ -192,7 +187,6 @@ _BARE_CLASS = re.compile(
 )
 
 
-_SINGULAR_SUBJECTS = frozenset("role job position career occupation profession one".split())
 # "what does", "what is": verbs and function words, not a class of things.
 _NOT_A_CLASS = frozenset("does is was has this pays goes happens comes makes takes needs means uses gets".split())
 # "what do", "which of", "what kinda": no word that qualifies a class.
