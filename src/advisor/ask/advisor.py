@@ -258,8 +258,7 @@ class Advisor:
             # when the role's document says none of its words ("is it remote friendly?" asks about the role).
             unsaid = self._said_nowhere(query, query.role)
             if unsaid is not None:
-                reason = f"None of the role documents mention “{unsaid}”, so I cannot answer that."
-                return Plan(query, abstain(query, reason, [self._roles_summary()]))
+                return self._said_by_none(query, unsaid)
         if query.role is not None:
             inside = self._named_inside(query)
             if inside is None:
@@ -629,8 +628,7 @@ class Advisor:
             return Plan(query, abstain(query, reason, closest), tuple(hits))
         unsaid = self._said_nowhere(query)
         if unsaid is not None:
-            reason = f"None of the role documents mention “{unsaid}”, so I cannot answer that."
-            return Plan(query, abstain(query, reason, [self._roles_summary()]))
+            return self._said_by_none(query, unsaid)
         others = ", ".join(r for r in self.roles if r != subject)
         note = f"You did not name a role; the closest passages are in the {subject} document (other roles: {others}): "
         plan = self._plan_for_role(replace(query, role=subject), subject, RoleMatch(role=subject), note)
@@ -650,6 +648,10 @@ class Advisor:
             return None
         missing = [t for t in terms if not self.evidence.says(everyone, t)]
         return phrase_around(query.topic or query.text, missing[0]) if missing else None
+
+    def _said_by_none(self, query: Query, unsaid: str) -> Plan:
+        reason = f"None of the role documents mention “{unsaid}”, so I cannot answer that."
+        return Plan(query, abstain(query, reason, [self._roles_summary()]))
 
     def _normalize(self, text: str) -> str:
         """Shorthand spelled out and typos mended against the documents' words ("cloud eng xp salery?")."""

@@ -75,6 +75,8 @@ class Comparer:
         kinds = _fact_kinds(query)
         points = [t for t in query.terms if not _COMPARATIVE.fullmatch(t)]
         whole = query.intent in ("growth", "responsibilities", "requirements") and not points
+        # "What programming languages?": the line listing some ("such as Bash, PowerShell, and Python").
+        members_of = asked_class(query.topic or query.text)
         out = []
         for role in roles:
             positions = self.evidence.positions(role)
@@ -85,8 +87,6 @@ class Comparer:
                 more = self._other_degrees(role, kinds, i, f) if f.kind.startswith("education.") else ()
                 out.append(Finding(role, Scored(i, 1.0, 1.0, 1.0), f, more))
                 continue
-            # "What programming languages?": the line listing some ("such as Bash, PowerShell, and Python").
-            members_of = asked_class(query.topic or query.text)
             ranked = self.evidence.rank(positions, vector, stems, query.intent, members_of=members_of)
             # "Which has a clearer career path?": a document with nothing on the topic named has no line on it.
             silent = query.intent != "other" and not query.inferred and not self._speaks_to(positions, query.intent)
@@ -95,7 +95,7 @@ class Comparer:
                 or silent
                 or not ranked
                 or ranked[0].score < MIN_SCORE
-                or missing_terms(self.evidence, positions, points, ranked, carries, members_of=asked_class(query.topic))
+                or missing_terms(self.evidence, positions, points, ranked, carries, members_of=members_of)
             ):
                 out.append(Finding(role, None))
                 continue

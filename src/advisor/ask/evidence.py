@@ -30,7 +30,7 @@ FACET_WEIGHT = 0.12
 MEMBERS_WEIGHT = 0.1  # a unit that lists members of the class asked for
 # A list of members: "such as a, b and c", "including ...", "e.g. ...", or three items in a row.
 _INTRODUCER = r"(?:such as|like|including|e\.g\.|for example)"
-_ENUMERATION = re.compile(r"\b(such as|including|e\.g\.|for example|like)\b|\w+, \w+[^,.;]*,? (and|or) \w+", re.I)
+_ENUMERATION = re.compile(rf"\b{_INTRODUCER}\b|\w+, \w+[^,.;]*,? (and|or) \w+", re.I)
 NOTE_PENALTY = 0.15  # a footnote-like remark ("These estimates are based on ...") is not an answer
 PROSE_PENALTY = 0.05  # the framing sentences around a list say less than its items
 

@@ -274,14 +274,10 @@ def describes_self(text: str) -> bool:
     return bool(_BACKGROUND_WORDS.search(text)) or not read_profile([text]).empty
 
 
-_ASKS = re.compile(
-    r"\?|^(?:what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will|tell)\b", re.I
-)
+_OPENERS = r"what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will"
+_ASKS = re.compile(rf"\?|^(?:{_OPENERS}|tell)\b", re.I)
 # "Do I need certs to land a senior cloud engineer role?": the person asks, and says nothing of themselves.
-_QUESTION_START = re.compile(
-    r"\s*(?:what|which|who|whose|when|where|why|how|do|does|did|is|are|can|could|should|would|will|am|must|may)\b",
-    re.I,
-)
+_QUESTION_START = re.compile(rf"\s*(?:{_OPENERS}|am|must|may)\b", re.I)
 _MARKUP = re.compile(r"\[\s*\d*\s*\]|[*_`\[\]]")
 
 

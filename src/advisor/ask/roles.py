@@ -93,6 +93,7 @@ class RoleResolver:
         self.roles = tuple(sorted(set(roles)))
         # A title with no word characters ("---") cannot be matched by words; it is still answerable by picker.
         self._titles = [_Title(r, _core(r), _excepted(r)) for r in self.roles if _core(r)]
+        self._title_of = {t.name: t for t in self._titles}
         self._headings = [h for h in sorted(set(headings)) if _names_a_role(h)]
         self._exact: dict[tuple[str, ...], set[str]] = {}
         for role in self.roles:
@@ -163,7 +164,7 @@ class RoleResolver:
             _length, priority, (phrase, roles) = max(options, key=lambda o: o[:2])
             roles = self._own_title(self._narrow(roles), phrase)
             said = None if priority == 3 or (priority == 1 and len(roles) == 1) else _asked_words(question, phrase)
-            roles = self.told_apart(roles, question, phrase)
+            roles = self.told_apart(roles, question, phrase, tokens)
             if len(roles) == 1:
                 return RoleMatch(role=next(iter(roles)), asked=said)
             return RoleMatch(role=None, asked=said or phrase, candidates=tuple(sorted(roles)))
@@ -182,7 +183,7 @@ class RoleResolver:
         own = self._own_title(set(containing), asked) if len(containing) > 1 else set()
         if len(own) == 1:
             return RoleMatch(role=own.pop(), asked=asked)
-        apart = self.told_apart(set(containing), question, asked)
+        apart = self.told_apart(set(containing), question, asked, tokens)
         if len(apart) == 1 and len(containing) > 1:
             return RoleMatch(role=apart.pop(), asked=asked)
         return RoleMatch(role=None, asked=asked, candidates=containing)
@@ -272,27 +273,27 @@ class RoleResolver:
                     return replace(match, asked=question[found.start() : end])
         return RoleMatch(role=None)
 
-    def told_apart(self, roles: set[str], question: str, phrase: str) -> set[str]:
+    def told_apart(self, roles: set[str], question: str, phrase: str, tokens: Sequence[str] | None = None) -> set[str]:
         """Of several roles a phrase fits, the one whose title has a word the question says besides the phrase,
         when no other's does ("special ed teacher elementary salary": the elementary school one); not a word it
         says a role is not ("elementary school, not special ed")."""
         if len(roles) < 2:
             return roles
+        tokens = self.tokens(question) if tokens is None else tokens
         denied = {t for found in _DENIED.finditer(question) for t in self.tokens(found.group(1))}
         # Nor a word that says what is asked ("what education does a ... need?" names no Education title).
         asked = {stem(w.lower()) for w in naming_words(question) | aspect_words(question)} | INTENT_WORDS
         others = {
             t
-            for t in self.tokens(question)
+            for t in tokens
             if len(t) > 2 and t not in _FILLER and t not in ROLE_NOUNS and t not in denied and stem(t) not in asked
         } - set(title_words(phrase))
-        by = {r: others & set(t.kept) for t in self._titles for r in roles if t.name == r}
-        told = {r for r, said in by.items() if said}
+        told = {r for r in roles if r in self._title_of and others & set(self._title_of[r].kept)}
         if len(told) != 1:
             return roles
         # And the title must be much the one asked: more than half its words ("special ed teacher" of Special
         # Education Teachers), not a guess at a title no occupation has ("wizard of finance").
-        kept = next(set(t.kept) for t in self._titles if t.name in told)
+        kept = set(self._title_of[next(iter(told))].kept)
         phrase_words = set(title_words(phrase)) - _FILLER
         return told if 2 * len(phrase_words & kept) > len(phrase_words) else roles
 
@@ -406,7 +407,7 @@ class RoleResolver:
     def mentioned(self, question: str) -> dict[str, str]:
         """The roles named only inside documents (a salary row's heading: "Machine Learning Engineer") whose
         titles the question says in full, wherever in it, each with the rest of the question's title words."""
-        tokens = tuple(self._correct(t) for t in title_words(question))
+        tokens = tuple(self.tokens(question))
         out: dict[str, str] = {}
         for heading in self._headings:
             core = _core(heading)
@@ -419,14 +420,14 @@ class RoleResolver:
     def field(self, question: str) -> str | None:
         """The one role whose title's field words, two or more in a row, the question says without the title
         ("is computer vision a field with a future?"; "credit risk pay")."""
-        tokens = [self._correct(t) for t in title_words(question)]
+        tokens = self.tokens(question)
         fitting = {r for i in range(len(tokens) - 1) for r in self._fields.get(tuple(tokens[i : i + 2]), ())}
         return next(iter(fitting)) if len(fitting) == 1 else None
 
     def holds(self, role: str, phrase: str) -> bool:
         """Whether a role's title holds every word of a phrase ("clerk" in Payroll and Timekeeping Clerks)."""
         wanted = set(_core(phrase))
-        return bool(wanted) and any(t.name == role and wanted <= set(t.kept) for t in self._titles)
+        return bool(wanted) and role in self._title_of and wanted <= set(self._title_of[role].kept)
 
     def partial(self, phrase: str) -> str | None:
         """The one role whose title holds every word of a partial name ("vision", "the credit one", "cv")."""

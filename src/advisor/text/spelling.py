@@ -31,8 +31,10 @@ class Speller:
         self._model = _by_letter(w for w in known if len(w) >= MIN_LENGTH and w.isalpha() and w not in counts)
         # Words too short for a likeness to mean much ("aks"): mended only by a swap of two letters, to the
         # commonest word it makes ("ask", not "ski").
-        short = [w.lower() for w in (*(w for w, _n in counts.most_common()), *known) if len(w) < MIN_LENGTH]
-        self._short = {w: n for n, w in reversed(list(enumerate(short)))}
+        self._short: dict[str, int] = {}  # word -> its place, commonest first
+        for w in (*(w for w, _n in counts.most_common()), *known):
+            if len(w) < MIN_LENGTH:
+                self._short.setdefault(w.lower(), len(self._short))
 
     def correct(self, text: str) -> str:
         return _WORD.sub(lambda m: self._word(m.group()), text)
