@@ -186,9 +186,9 @@ def test_the_first_one_and_the_other_one_are_roles_of_the_conversation_in_order(
 
 
 def test_a_reply_in_shorthand_picks_the_choice_it_abbreviates() -> None:
-    choices = ["Information Security Analysts", "Budget Analysts", "Credit Analysts"]
+    choices = ["Information Security Analysts", "Security Guards", "Budget Analysts"]
     asked = (
-        "“analyst” fits several roles:\n1. Information Security Analysts\n2. Budget Analysts\n3. Credit Analysts\n"
+        "“security” fits several roles:\n1. Information Security Analysts\n2. Security Guards\n3. Budget Analysts\n"
         "Which one do you mean? Reply with its number or part of its name."
     )
     pending = pending_choice(_asked_back(asked), choices)
