@@ -99,7 +99,7 @@ class Evidence:
         self._idf = {s: math.log(1 + len(units) / c) for s, c in counts.items()}
         self._default_idf = math.log(1 + max(1, len(units)))
         self.intents = [_intents(u) for u in units]
-        self.facets = [heading_facets(context_of(u)) | text_facets(u.text) for u in units]
+        self.facets = _Facets(self.units)
         position = {u.id: i for i, u in enumerate(units)}
         self.fact_kinds: list[set[str]] = [set() for _ in units]
         for fact in facts:
@@ -265,6 +265,26 @@ class Evidence:
             if subject != exclude and subject not in out and target in stems:
                 out[subject] = i
         return out
+
+
+class _Facets:
+    """The sub-topics each unit speaks to, by its headings and by its own words ("Collaborate within dynamic
+    teams"). Its words are read when a question first looks at the unit: reading every unit's at load would
+    add to every start, mostly for units no question about such a sub-topic reaches."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self._units = units
+        self._known: list[frozenset[str] | None] = [None] * len(units)
+
+    def __getitem__(self, i: int) -> frozenset[str]:
+        found = self._known[i]
+        if found is None:
+            unit = self._units[i]
+            found = self._known[i] = heading_facets(context_of(unit)) | text_facets(unit.text)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._units)
 
 
 @lru_cache(maxsize=65536)
